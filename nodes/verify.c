@@ -1,0 +1,152 @@
+/*
+ * The vector runner: reads a file, dispatches each record to the checker of
+ * its kind, prints one TAP point per record.
+ */
+#include "nodes/verify.h"
+
+#include <string.h>
+
+struct kind_entry {
+	const char *kind;
+	nd_vcheck check; /* NULL: skipped with `reason` */
+	const char *reason;
+};
+
+#define DTAO "the dTAO economy arrives with issue 4"
+
+static const struct kind_entry kinds[] = {
+	{"math", nd_verify_math, NULL},
+	{"mechanism_math", nd_verify_mechanism_math, NULL},
+	/* epoch.json: whole-epoch records come with the Yuma epoch */
+	{"epoch_scenario", NULL, "whole-epoch scenarios arrive with the Yuma epoch (issue 3)"},
+	{"mechanism_scenario", NULL, "multi-mechanism epochs arrive with the Yuma epoch (issue 3)"},
+	{"mechanism_relation", NULL, "multi-mechanism epochs arrive with the Yuma epoch (issue 3)"},
+	{"relation", NULL, "epoch bond relations arrive with the Yuma epoch (issue 3)"},
+	{"consistency", NULL, "the epoch input guard arrives with the Yuma epoch (issue 3)"},
+	{"scheduler", NULL, "the epoch scheduler arrives with the chain (issues 3 and 4)"},
+	{"validation", NULL, "hyperparameter setters arrive with the chain (issue 3)"},
+	{"property", NULL, "a property without numbers: checked by randomised unit tests"},
+	/* dtao.json: the economy */
+	{"balancer_math", NULL, DTAO},
+	{"stake_limit", NULL, DTAO},
+	{"distribution", NULL, DTAO},
+	{"neuron_burn", NULL, DTAO},
+	{"epoch_schedule", NULL, DTAO},
+	{"subnet_emission_split", NULL, DTAO},
+	{"pool_swap", NULL, DTAO},
+	{"network_lock", NULL, DTAO},
+	{"root_claim", NULL, DTAO},
+	{"pool_price", NULL, DTAO},
+	{"pool_injection", NULL, DTAO},
+	{"share_pool", NULL, DTAO},
+	{"pending_emission_split", NULL, DTAO},
+	{"subnet_pruning", NULL, DTAO},
+	{"neuron_pruning", NULL, DTAO},
+	{"block_emission", NULL, DTAO},
+	{"subnet_terms", NULL, DTAO},
+	{"epoch_drain", NULL, DTAO},
+	{"moving_price_ema", NULL, DTAO},
+	{"tao_issuance", NULL, DTAO},
+	{"subnet_eligibility", NULL, DTAO},
+	{"root_proportion", NULL, DTAO},
+};
+
+static const struct kind_entry *find_kind(const char *kind)
+{
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(kinds[i].kind, kind) == 0)
+			return &kinds[i];
+	return NULL;
+}
+
+/* Diagnostic lines under a TAP point, each prefixed with "# ". */
+static void print_diag(FILE *out, const char *text)
+{
+	while (text && *text) {
+		const char *nl = strchr(text, '\n');
+		size_t n = nl ? (size_t)(nl - text) : strlen(text);
+		fprintf(out, "#   %.*s\n", (int)n, text);
+		text += n + (nl != NULL);
+	}
+}
+
+static void run_record(const char *path, json_t *rec, size_t index,
+		       const struct nd_verify_opts *opts, struct nd_verify_totals *t,
+		       struct nd_vout *o)
+{
+	struct nd_vrec r;
+	nd_vrec_init(&r, path, rec, index);
+	const char *kind = json_string_value(json_object_get(rec, "kind"));
+	if (opts->kind && (!kind || strcmp(kind, opts->kind) != 0))
+		goto done;
+	if (opts->match && !strstr(r.label, opts->match))
+		goto done;
+
+	nd_vout_reset(o);
+	t->run++;
+	if (!json_is_object(rec) || !kind) {
+		nd_vbad(&r, "kind", "missing (every record needs a kind)");
+	} else {
+		const struct kind_entry *k = find_kind(kind);
+		enum nd_vstatus st;
+		if (!k) {
+			fprintf(opts->out, "ok %d - %s # SKIP kind '%s' is not one taodev knows\n",
+				t->run, r.label, kind);
+			t->skipped++;
+			goto done;
+		}
+		if (!k->check) {
+			fprintf(opts->out, "ok %d - %s # SKIP %s\n", t->run, r.label, k->reason);
+			t->skipped++;
+			goto done;
+		}
+		st = k->check(&r, o);
+		if (!r.bad) {
+			if (st == ND_V_SKIP) {
+				fprintf(opts->out, "ok %d - %s # SKIP %s\n", t->run, r.label,
+					o->text ? o->text : "");
+				t->skipped++;
+			} else if (st == ND_V_PASS) {
+				fprintf(opts->out, "ok %d - %s\n", t->run, r.label);
+				t->passed++;
+			} else {
+				fprintf(opts->out, "not ok %d - %s\n", t->run, r.label);
+				print_diag(opts->out, o->text);
+				t->failed++;
+			}
+			goto done;
+		}
+	}
+	/* bad input: the record cannot be checked */
+	fprintf(opts->out, "not ok %d - %s\n#   bad record: %s\n", t->run, r.label, r.err);
+	fprintf(stderr, "taodev: %s: record '%s': %s\n", path, r.label, r.err);
+	t->bad++;
+done:
+	nd_vrec_release(&r);
+}
+
+int nd_verify_file(const char *path, const struct nd_verify_opts *opts, struct nd_verify_totals *t)
+{
+	char err[256];
+	json_t *root = nd_vjson_load(path, err, sizeof(err));
+	if (!root) {
+		fprintf(stderr, "taodev: %s: %s\n", path, err);
+		t->bad++;
+		return -1;
+	}
+	json_t *vectors = json_object_get(root, "vectors");
+	if (!json_is_array(vectors)) {
+		fprintf(stderr, "taodev: %s: not a vector file (no 'vectors' array at the top)\n",
+			path);
+		json_decref(root);
+		t->bad++;
+		return -1;
+	}
+	struct nd_vout o = {0};
+	fprintf(opts->out, "# %s: %zu records\n", path, json_array_size(vectors));
+	for (size_t i = 0; i < json_array_size(vectors); i++)
+		run_record(path, json_array_get(vectors, i), i, opts, t, &o);
+	nd_vout_free(&o);
+	json_decref(root);
+	return 0;
+}

@@ -1,0 +1,191 @@
+/*
+ * devnet/fixed: the chain's fixed-point semantics, case by case, and the
+ * 128-bit paths against an independent slow model (bit-serial arithmetic on
+ * magnitudes) over random operands.
+ */
+#include "devnet/fixed.h"
+#include "tests/tap.h"
+
+#include <string.h>
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
+
+static uint64_t rng(void)
+{
+	/* xorshift64*: deterministic, only for generating test inputs */
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 0x2545f4914f6cdd1dULL;
+}
+
+static dn_i128 rng128(void)
+{
+	dn_u128 v = ((dn_u128)rng() << 64) | rng();
+	/* vary the magnitude so that small and large operands both occur */
+	return (dn_i128)(v >> (rng() % 127));
+}
+
+/* Slow model of floor((a * b) / 2^frac) for signed values, built from
+ * schoolbook multiplication of 32-bit limbs (independent of fixed.c). */
+static bool model_mul(dn_i128 a, dn_i128 b, unsigned frac, dn_i128 *out)
+{
+	bool neg = (a < 0) != (b < 0);
+	dn_u128 ua = a < 0 ? -(dn_u128)a : (dn_u128)a, ub = b < 0 ? -(dn_u128)b : (dn_u128)b;
+	uint32_t x[4], y[4];
+	uint64_t p[9] = {0};
+	for (int i = 0; i < 4; i++) {
+		x[i] = (uint32_t)(ua >> (32 * i));
+		y[i] = (uint32_t)(ub >> (32 * i));
+	}
+	for (int i = 0; i < 4; i++) {
+		uint64_t carry = 0;
+		for (int j = 0; j < 4; j++) {
+			uint64_t t = (uint64_t)x[i] * y[j] + (p[i + j] & 0xffffffffu) + carry;
+			p[i + j] = t & 0xffffffffu;
+			carry = t >> 32;
+		}
+		p[i + 4] += carry;
+	}
+	/* 256-bit product in p[0..7] as 32-bit limbs; shift right by frac */
+	unsigned limb = frac / 32;
+	bool dropped = false;
+	for (unsigned i = 0; i < limb; i++)
+		dropped |= p[i] != 0;
+	dn_u128 mag = 0;
+	for (int i = 3; i >= 0; i--)
+		mag = (mag << 32) | (uint32_t)p[limb + i];
+	for (unsigned i = limb + 4; i < 8; i++)
+		if (p[i])
+			return false;
+	if (neg && dropped)
+		mag += 1;
+	if (neg ? mag > (dn_u128)1 << 127 : mag >= (dn_u128)1 << 127)
+		return false;
+	*out = neg ? (dn_i128)(-mag) : (dn_i128)mag;
+	return true;
+}
+
+static void test_i32f32(void)
+{
+	/* multiplication floors (toward -inf), division truncates (toward 0) */
+	is_bits(dn_fx_mul(3, DN_FX_ONE / 2), 1, "mul floors a positive product");
+	is_bits(dn_fx_mul(-3, DN_FX_ONE / 2), -2, "mul floors a negative product toward -inf");
+	is_bits(dn_fx_safe_div(DN_FX_ONE, 3 * DN_FX_ONE), 1431655765, "1/3 truncates");
+	is_bits(dn_fx_safe_div(-DN_FX_ONE, 3 * DN_FX_ONE), -1431655765,
+		"-1/3 truncates toward zero");
+	is_bits(dn_fx_safe_div(DN_FX_ONE, 0), 0, "safe_div by zero is 0");
+	is_bits(dn_fx_safe_div(DN_FX_MAX, DN_FX_ONE / 2), 0,
+		"safe_div overflow is 0, not saturated");
+	is_bits(dn_fx_sat_div(DN_FX_MAX, DN_FX_ONE / 2), DN_FX_MAX, "saturating_div clamps");
+	is_bits(dn_fx_sat_mul(DN_FX_MAX, 2 * DN_FX_ONE), DN_FX_MAX, "saturating_mul clamps high");
+	is_bits(dn_fx_sat_mul(DN_FX_MAX, -2 * DN_FX_ONE), DN_FX_MIN,
+		"saturating_mul clamps low on differing signs");
+	is_bits(dn_fx_sat_add(DN_FX_MAX, 1), DN_FX_MAX, "saturating_add clamps");
+	is_bits(dn_fx_sat_sub(DN_FX_MIN, 1), DN_FX_MIN, "saturating_sub clamps");
+	dn_i32f32 r;
+	ok(!dn_fx_checked_mul(DN_FX_MAX, 2 * DN_FX_ONE, &r), "checked_mul reports overflow");
+
+	/* conversions */
+	is_int(dn_fx_floor(-DN_FX_ONE - DN_FX_ONE / 2), -2, "to_num floors -1.5 to -2");
+	is_int(dn_fx_to_u16(dn_fx_from_int(70000)), 65535, "to u16 saturates high");
+	is_int(dn_fx_to_u16(-DN_FX_ONE), 0, "to u16 saturates negative to 0");
+	is_int(dn_fx_to_u16_proportion(DN_FX_ONE / 2), 32767, "proportion 0.5 -> 32767");
+	is_int(dn_fx_to_u16_proportion(DN_FX_ONE), 65535, "proportion 1 -> 65535");
+	is_int(dn_fx_to_u16_proportion(DN_FX_ONE / 64), 1023, "proportion 1/64 -> 1023");
+	is_bits(dn_fx_from_u16_proportion(65535), DN_FX_ONE, "u16 proportion 65535 -> 1");
+	is_bits(dn_fx_from_u16_proportion(32767), 2147450879,
+		"u16 proportion 32767 (kappa) truncates");
+	is_bits(dn_fx_from_f32(0.1f), 429496736, "fixed(0.1) goes through f32");
+	is_bits(dn_fx_from_f64(0.1), 429496730, "from_num(0.1f64) rounds to nearest");
+	is_bits(dn_fx_from_f64(0x1p-33), 0, "a tie rounds to even (down)");
+	is_bits(dn_fx_from_f64(3 * 0x1p-33), 2, "a tie rounds to even (up)");
+	is_bits(dn_fx_from_f64(1e300), DN_FX_MAX, "from_num saturates");
+	is_bits(dn_fx_round(DN_FX_ONE / 2), DN_FX_ONE, "round 0.5 -> 1 (away from zero)");
+	is_bits(dn_fx_round(-DN_FX_ONE / 2), -DN_FX_ONE, "round -0.5 -> -1 (away from zero)");
+	is_bits(dn_fx_round(DN_FX_ONE / 2 - 1), 0, "round just below 0.5 -> 0");
+}
+
+static void test_exp(void)
+{
+	dn_i32f32 r;
+	ok(dn_fx_exp(0, &r) && r == DN_FX_ONE, "exp(0) = 1");
+	ok(dn_fx_exp(DN_FX_ONE, &r) && r == (dn_i32f32)22802600 << 9,
+	   "exp(1) is the crate's 23-bit constant e");
+	is_bits(dn_fx_exp_safe(dn_fx_from_int(-20)), 8, "exp_safe(-20) = 8 bits");
+	is_bits(dn_fx_exp_safe(DN_FX_MIN), 8, "exp_safe clamps -inf to -20");
+	is_bits(dn_fx_exp_safe(dn_fx_from_int(20)), 2066907302758576256,
+		"exp_safe(20) matches the crate's series");
+	ok(!dn_fx_exp(dn_fx_from_int(30), &r), "exp(30) overflows I32F32");
+	is_bits(dn_fx_sigmoid_safe(0, DN_FX_MAX, DN_FX_MAX), 8,
+		"sigmoid_safe saturates its exponent");
+}
+
+static void test_128(void)
+{
+	dn_i128 r;
+	/* I64F64: 1 / 21e15 as the stake normalisation sees a 1-rao stake */
+	is_i128(dn_fx64_safe_div(dn_fx64_from_u64(1), dn_fx64_from_u64(21000000000000000ULL)), 878,
+		"I64F64 1/21e15 = 878 bits");
+	is_bits(dn_fx64_to_fx(878), 0, "which floors to 0 in I32F32");
+	ok(!dn_fx128_checked_div(1, 0, 64, &r), "I64F64 division by zero is reported");
+	ok(!dn_fx128_checked_div(DN_I128_MAX, 1, 64, &r), "I64F64 quotient overflow is reported");
+	ok(dn_fx128_checked_mul(-3, (dn_i128)1 << 63, 64, &r) && r == -2,
+	   "I64F64 mul floors negative products");
+	is_i128(dn_fx64_sat_mul(DN_I128_MAX, (dn_i128)2 << 64), DN_I128_MAX,
+		"I64F64 saturating_mul clamps");
+
+	/* random products against the limb-by-limb model */
+	int mul_ok = 0, div_ok = 0;
+	const int rounds = 20000;
+	for (int i = 0; i < rounds; i++) {
+		dn_i128 a = rng128(), b = rng128(), got, want;
+		if (rng() & 1)
+			a = -a;
+		if (rng() & 1)
+			b = -b;
+		unsigned frac = (rng() & 1) ? 64 : 32;
+		bool g = dn_fx128_checked_mul(a, b, frac, &got);
+		bool w = model_mul(a, b, frac, &want);
+		mul_ok += g == w && (!g || got == want);
+		/* division, where a << frac fits in 127 bits: native division
+		 * truncates toward zero exactly as the crate does */
+		dn_i128 lim = (dn_i128)1 << (126 - frac);
+		dn_i128 a2 = a % lim;
+		if (b == 0) {
+			div_ok += !dn_fx128_checked_div(a2, b, frac, &got);
+			continue;
+		}
+		want = (a2 * ((dn_i128)1 << frac)) / b;
+		div_ok += dn_fx128_checked_div(a2, b, frac, &got) && got == want;
+	}
+	is_int(mul_ok, rounds, "128-bit products equal the limb model (20000 random cases)");
+	is_int(div_ok, rounds, "128-bit quotients truncate correctly (20000 random cases)");
+}
+
+static void test_text(void)
+{
+	char buf[42];
+	dn_i128 v;
+	dn_u128 u;
+	is_str(dn_i128_format(DN_I128_MIN, buf), "-170141183460469231731687303715884105728",
+	       "format i128 min");
+	ok(dn_i128_parse("-170141183460469231731687303715884105728", &v) == 0 && v == DN_I128_MIN,
+	   "parse i128 min");
+	ok(dn_i128_parse("170141183460469231731687303715884105728", &v) != 0,
+	   "parse rejects i128 overflow");
+	ok(dn_u128_parse("340282366920938463463374607431768211455", &u) == 0 && u == DN_U128_MAX,
+	   "parse u128 max");
+	ok(dn_u128_parse("12a", &u) != 0 && dn_u128_parse("", &u) != 0,
+	   "parse rejects junk and empty text");
+}
+
+int main(void)
+{
+	tap_plan(48);
+	test_i32f32();
+	test_exp();
+	test_128();
+	test_text();
+	return tap_done();
+}
