@@ -35,15 +35,95 @@ static dn_i32f32 wsum(const dn_i32f32 *x, size_t n)
 }
 
 /* FixedExt::safe_div. When |a| < 2^31 the numerator a * 2^32 fits in 63
- * bits, so the 64-bit quotient is exact and cannot overflow. */
+ * bits, so the 64-bit quotient is exact and cannot overflow; for a >= 0,
+ * b > 0 an unsigned 128 / 64 division suffices. */
 static inline dn_i32f32 sdiv(dn_i32f32 a, dn_i32f32 b)
 {
-	if (a > -((dn_i32f32)1 << 31) && a < ((dn_i32f32)1 << 31)) {
-		if (b == 0)
-			return 0;
+	if (b == 0)
+		return 0;
+	if (a > -((dn_i32f32)1 << 31) && a < ((dn_i32f32)1 << 31))
 		return (a * ((dn_i32f32)1 << 32)) / b;
+	if (a > 0 && b > 0) {
+		dn_u128 q = ((dn_u128)(uint64_t)a << 32) / (uint64_t)b;
+		return q > (dn_u128)INT64_MAX ? 0 : (dn_i32f32)q;
 	}
 	return dn_fx_safe_div(a, b);
+}
+
+/*
+ * Exact unsigned division by an invariant divisor (Granlund-Montgomery,
+ * in libdivide's formulation): a multiply-high and a shift instead of a
+ * hardware division, giving floor(n / d) for every 64-bit n.
+ */
+struct udiv {
+	uint64_t magic;
+	unsigned shift;
+	int kind; /* 0: multiply-shift, 1: with the 65th bit, 2: power of 2 */
+};
+
+static void udiv_gen(struct udiv *u, uint64_t d)
+{
+	unsigned l = 63u - (unsigned)__builtin_clzll(d);
+	u->shift = l;
+	if ((d & (d - 1)) == 0) {
+		u->kind = 2;
+		u->magic = 0;
+		return;
+	}
+	dn_u128 num = (dn_u128)1 << (64 + l);
+	uint64_t m = (uint64_t)(num / d), rem = (uint64_t)(num % d);
+	if (d - rem < ((uint64_t)1 << l)) {
+		u->kind = 0;
+	} else {
+		uint64_t twice = rem + rem;
+		m += m;
+		if (twice >= d || twice < rem)
+			m += 1;
+		u->kind = 1;
+	}
+	u->magic = m + 1;
+}
+
+static inline uint64_t udiv_do(const struct udiv *u, uint64_t n)
+{
+	if (u->kind == 2)
+		return n >> u->shift;
+	uint64_t q = (uint64_t)(((dn_u128)u->magic * n) >> 64);
+	if (u->kind == 0)
+		return q >> u->shift;
+	return (((n - q) >> 1) + q) >> u->shift;
+}
+
+/* safe_div of many numerators by one divisor b, bit for bit as sdiv. The
+ * common case (0 <= a, b > 0, a * 2^32 / 2^tz < 2^64 where 2^tz divides
+ * both; tz <= 32) uses the invariant division: floor(a 2^32 / b) =
+ * floor((a / 2^tz) 2^32 / (b / 2^tz)). Everything else goes to sdiv. */
+struct fdiv {
+	dn_i32f32 b;
+	unsigned tz;
+	uint64_t mask;
+	struct udiv u;
+};
+
+static void fdiv_init(struct fdiv *f, dn_i32f32 b)
+{
+	f->b = b;
+	if (b <= 0)
+		return;
+	unsigned tz = (unsigned)__builtin_ctzll((uint64_t)b);
+	f->tz = tz > 32 ? 32 : tz;
+	f->mask = ((uint64_t)1 << f->tz) - 1;
+	udiv_gen(&f->u, (uint64_t)b >> f->tz);
+}
+
+static inline dn_i32f32 fdiv_do(const struct fdiv *f, dn_i32f32 a)
+{
+	if (f->b > 0 && a >= 0 && ((uint64_t)a & f->mask) == 0 &&
+	    ((uint64_t)a >> f->tz) < ((uint64_t)1 << 32)) {
+		uint64_t q = udiv_do(&f->u, ((uint64_t)a >> f->tz) << 32);
+		return q > (uint64_t)INT64_MAX ? 0 : (dn_i32f32)q;
+	}
+	return sdiv(a, f->b);
 }
 
 static inline dn_i32f32 smul(dn_i32f32 a, dn_i32f32 b) { return dn_fx_sat_mul(a, b); }
@@ -98,7 +178,7 @@ size_t dn_mx_scratch_bytes(uint32_t rows, uint32_t cols, size_t nnz)
 	 * element 8 + 8 + 4 (stake, column buffer, iota), per column 4, per
 	 * entry 12, plus weighted_median's lists; liquid alpha's memo is
 	 * 8.7 KB; every allocation may pad by 15 bytes. */
-	return 96 * r + 16 * (size_t)cols + 16 * nnz + 16384;
+	return 96 * r + 64 * (size_t)cols + 16 * nnz + 16384;
 }
 
 /* ---- allocation of matrices --------------------------------------------- */
@@ -359,8 +439,10 @@ bool dn_mx_checked_sum_u16(const uint16_t *x, size_t n, uint16_t *out)
 void dn_mx_normalize(const dn_i32f32 *x, size_t n, dn_i32f32 *out)
 {
 	dn_i32f32 s = wsum(x, n);
+	struct fdiv f;
+	fdiv_init(&f, s);
 	for (size_t i = 0; i < n; i++)
-		out[i] = s != 0 ? sdiv(x[i], s) : x[i];
+		out[i] = s != 0 ? fdiv_do(&f, x[i]) : x[i];
 }
 
 /* subtensor math.rs inplace_normalize */
@@ -374,8 +456,75 @@ void dn_mx_inplace_normalize_using_sum(dn_i32f32 *x, size_t n, dn_i32f32 sum)
 {
 	if (sum == 0)
 		return;
+	struct fdiv f;
+	fdiv_init(&f, sum);
 	for (size_t i = 0; i < n; i++)
-		x[i] = sdiv(x[i], sum);
+		x[i] = fdiv_do(&f, x[i]);
+}
+
+/* One step of Knuth's division with 64-bit digits: the 3-digit (u2:u1:u0)
+ * by the normalised 2-digit v = (v1:v0) (top bit of v1 set), where
+ * (u2:u1) < v. Returns the quotient digit, *rem the 128-bit remainder. */
+static uint64_t knuth_step(uint64_t u2, uint64_t u1, uint64_t u0, dn_u128 v, dn_u128 *rem)
+{
+	uint64_t v1 = (uint64_t)(v >> 64), v0 = (uint64_t)v;
+	dn_u128 num = ((dn_u128)u2 << 64) | u1;
+	dn_u128 qhat = num / v1, rhat = num % v1;
+	while ((qhat >> 64) != 0 || qhat * v0 > ((rhat << 64) | u0)) {
+		qhat--;
+		rhat += v1;
+		if ((rhat >> 64) != 0)
+			break;
+	}
+	/* (u2:u1:u0) - qhat * v, three digits with borrow */
+	dn_u128 t0 = qhat * v0;
+	dn_u128 t1 = qhat * v1 + (t0 >> 64);
+	dn_u128 ul = ((dn_u128)u1 << 64) | u0, pl = (t1 << 64) | (uint64_t)t0;
+	dn_u128 rl = ul - pl;
+	uint64_t p2 = (uint64_t)(t1 >> 64);
+	bool negative = (dn_u128)u2 < (dn_u128)p2 + (ul < pl);
+	if (negative) { /* qhat was one too large: add v back */
+		qhat--;
+		rl += v;
+	}
+	*rem = rl;
+	return (uint64_t)qhat;
+}
+
+/* floor(a * 2^64 / b) for b > 0; false if it needs more than 127 bits. */
+static bool udiv_shl64(dn_u128 a, dn_u128 b, dn_u128 *q)
+{
+	uint64_t a1 = (uint64_t)(a >> 64), a0 = (uint64_t)a, b1 = (uint64_t)(b >> 64);
+	if (b1 == 0) {
+		uint64_t b0 = (uint64_t)b;
+		if (a1 >= b0)
+			return false;
+		dn_u128 hi = ((dn_u128)a1 << 64) | a0;
+		uint64_t q1 = (uint64_t)(hi / b0), r1 = (uint64_t)(hi % b0);
+		uint64_t q0 = (uint64_t)(((dn_u128)r1 << 64) / b0);
+		*q = ((dn_u128)q1 << 64) | q0;
+		return (*q >> 127) == 0;
+	}
+	int s = __builtin_clzll(b1);
+	dn_u128 v = b << s;
+	uint64_t u3 = s ? a1 >> (64 - s) : 0;
+	uint64_t u2 = (a1 << s) | (s ? a0 >> (64 - s) : 0);
+	uint64_t u1 = a0 << s;
+	dn_u128 r;
+	uint64_t q1 = knuth_step(u3, u2, u1, v, &r);
+	uint64_t q0 = knuth_step((uint64_t)(r >> 64), (uint64_t)r, 0, v, &r);
+	*q = ((dn_u128)q1 << 64) | q0;
+	return (*q >> 127) == 0;
+}
+
+/* FixedExt::safe_div on I64F64, with a 64-bit-digit long division for the
+ * usual non-negative operands (fixed.c's general path is bit-serial). */
+static dn_i64f64 sdiv64(dn_i64f64 a, dn_i64f64 b)
+{
+	dn_u128 q;
+	if (a >= 0 && b > 0)
+		return udiv_shl64((dn_u128)a, (dn_u128)b, &q) ? (dn_i64f64)q : 0;
+	return dn_fx64_safe_div(a, b);
 }
 
 /* subtensor math.rs inplace_normalize_64 */
@@ -387,7 +536,7 @@ void dn_mx_inplace_normalize_64(dn_i64f64 *x, size_t n)
 	if (s == 0)
 		return;
 	for (size_t i = 0; i < n; i++)
-		x[i] = dn_fx64_safe_div(x[i], s);
+		x[i] = sdiv64(x[i], s);
 }
 
 /* run_epoch.rs: inplace_normalize_64(filtered_stake), then
@@ -576,38 +725,149 @@ void dn_mx_inplace_mask_vector(const bool *mask, size_t mlen, dn_i32f32 *v, size
  * ====================================================================== */
 
 /*
- * Closed form of the chain's search once its bounds are consistent.
+ * Closed form of the chain's search from a consistent state.
  *
- * After the first narrowing step (and when no addition saturates and all
- * stakes are >= 0) the chain's state satisfies hi = lo + stake(cur). Let
- * the distinct scores of cur be v_0 < ... < v_t-1 and c_k = lo +
- * stake(score <= v_k). With pivot v_k the chain goes lower iff k > 0 and
- * minority < c_k-1, goes upper iff k < t-1 and c_k <= minority, and returns
- * v_k otherwise. c is non-decreasing, so exactly one k returns: the first
- * with c_k > minority (else the last), and every pivot sequence converges
- * to it. So it can be found by sorting instead of by the chain's
- * middle-pivot search, which is quadratic on some inputs.
+ * Call the state (lo, hi, cur) consistent when every stake in cur is >= 0,
+ * hi = lo + stake(cur) exactly and lo + stake(cur) fits, so that no
+ * saturating operation of the chain's loop can saturate. Let the distinct
+ * scores of cur be v_0 < ... < v_t-1 and c_k = lo + stake(score <= v_k).
+ * With pivot v_k the chain goes lower iff k > 0 and minority < c_k-1, goes
+ * upper iff k < t-1 and c_k <= minority, and returns v_k otherwise; both
+ * moves keep the state consistent and the c values unchanged. c is
+ * non-decreasing, so exactly one k returns: the first with c_k > minority,
+ * else the last, whatever the pivots. The column medians start consistent
+ * (lo = 0, hi = the stake sum); a caller-given (lo, hi) becomes consistent
+ * after the chain's first step. From there we select that k directly (a
+ * weighted quickselect), instead of running the chain's middle-pivot
+ * search, which is quadratic on some inputs.
  */
-static dn_i32f32 median_closed_form(const dn_i32f32 *sc, const dn_i32f32 *st, uint32_t *ix,
-				    size_t n, dn_i32f32 lo, dn_i32f32 minority)
+
+/* Three buffers of (score, stake) pairs for the selection. */
+struct wsel {
+	dn_i32f32 *s[3], *w[3];
+};
+
+static int wsel_init(struct wsel *x, size_t n, struct dn_arena *a)
 {
-	sort_by_key(ix, n, sc);
-	dn_i128 c = lo;
+	for (int b = 0; b < 3; b++) {
+		x->s[b] = ARENA_NEW(a, dn_i32f32, n);
+		x->w[b] = ARENA_NEW(a, dn_i32f32, n);
+		if (x->s[b] == NULL || x->w[b] == NULL)
+			return DN_MX_ENOSPC;
+	}
+	return 0;
+}
+
+static void pair_sift(dn_i32f32 *s, dn_i32f32 *w, size_t root, size_t n)
+{
+	for (;;) {
+		size_t c = 2 * root + 1;
+		if (c >= n)
+			return;
+		if (c + 1 < n && s[c] < s[c + 1])
+			c++;
+		if (s[root] >= s[c])
+			return;
+		dn_i32f32 t = s[root];
+		s[root] = s[c];
+		s[c] = t;
+		t = w[root];
+		w[root] = w[c];
+		w[c] = t;
+		root = c;
+	}
+}
+
+/* The selection by sorting: the guaranteed O(n log n) fallback. */
+static dn_i32f32 wsel_sorted(dn_i32f32 *s, dn_i32f32 *w, size_t n, int64_t target)
+{
+	for (size_t i = n / 2; i-- > 0;)
+		pair_sift(s, w, i, n);
+	for (size_t end = n; end > 1; end--) {
+		dn_i32f32 t = s[0];
+		s[0] = s[end - 1];
+		s[end - 1] = t;
+		t = w[0];
+		w[0] = w[end - 1];
+		w[end - 1] = t;
+		pair_sift(s, w, 0, end - 1);
+	}
+	int64_t c = 0;
 	for (size_t k = 0; k < n;) {
-		dn_i32f32 v = sc[ix[k]];
-		for (; k < n && sc[ix[k]] == v; k++)
-			c += st[ix[k]];
-		if (c > minority)
-			return v;
-		if (k == n)
+		dn_i32f32 v = s[k];
+		for (; k < n && s[k] == v; k++)
+			c += w[k];
+		if (c > target || k == n)
 			return v;
 	}
 	return 0;
 }
 
-/* Whether the closed form applies to state (lo, hi, cur). */
+static inline dn_i32f32 med3(dn_i32f32 a, dn_i32f32 b, dn_i32f32 c)
+{
+	if (a > b) {
+		dn_i32f32 t = a;
+		a = b;
+		b = t;
+	}
+	return c <= a ? a : c >= b ? b : c;
+}
+
+/* The first score v (ascending) with stake(score <= v) > target, else the
+ * largest score, over the n pairs in buffer 0. Stakes are >= 0 and their
+ * sum `total` fits in 63 bits. */
+static dn_i32f32 wsel_answer(struct wsel *x, size_t n, dn_i128 target128, int64_t total)
+{
+	if (target128 >= total) {
+		dn_i32f32 mx = x->s[0][0];
+		for (size_t k = 1; k < n; k++)
+			mx = x->s[0][k] > mx ? x->s[0][k] : mx;
+		return mx;
+	}
+	int64_t target = target128 < 0 ? -1 : (int64_t)target128;
+	size_t work = 0, limit = 8 * n + 64;
+	int src = 0;
+	for (;;) {
+		dn_i32f32 *s = x->s[src], *w = x->w[src];
+		if (n == 1)
+			return s[0];
+		if (work > limit)
+			return wsel_sorted(s, w, n, target);
+		work += n;
+		dn_i32f32 p = med3(s[0], s[n / 2], s[n - 1]);
+		int l = (src + 1) % 3, u = (src + 2) % 3;
+		dn_i32f32 *ls = x->s[l], *lw = x->w[l], *us = x->s[u], *uw = x->w[u];
+		size_t nl = 0, nu = 0;
+		int64_t wl = 0, we = 0;
+		/* branch-free three-way partition: write both, advance one */
+		for (size_t k = 0; k < n; k++) {
+			dn_i32f32 v = s[k], m = w[k];
+			int64_t lt = v < p, gt = v > p;
+			ls[nl] = v;
+			lw[nl] = m;
+			nl += (size_t)lt;
+			us[nu] = v;
+			uw[nu] = m;
+			nu += (size_t)gt;
+			wl += m & -lt;
+			we += m & -(1 - lt - gt);
+		}
+		if (wl > target && nl > 0) {
+			src = l;
+			n = nl;
+		} else if (wl + we > target || nu == 0) {
+			return p;
+		} else {
+			target -= wl + we;
+			src = u;
+			n = nu;
+		}
+	}
+}
+
+/* Whether state (lo, hi, cur) is consistent; *total = stake(cur). */
 static bool median_consistent(const dn_i32f32 *st, const uint32_t *cur, size_t n, dn_i32f32 lo,
-			      dn_i32f32 hi)
+			      dn_i32f32 hi, int64_t *total)
 {
 	dn_i128 t = 0;
 	for (size_t k = 0; k < n; k++) {
@@ -615,27 +875,35 @@ static bool median_consistent(const dn_i32f32 *st, const uint32_t *cur, size_t n
 			return false;
 		t += st[cur[k]];
 	}
+	*total = (int64_t)(t <= DN_FX_MAX ? t : 0);
 	return t <= DN_FX_MAX && (dn_i128)lo + t <= DN_FX_MAX && (dn_i128)hi - lo == t;
 }
 
 /*
- * subtensor math.rs weighted_median, on dense local arrays sc/st of length
- * n (the caller resolved get_safe), starting from partition cur[0..cnt).
- * `cur`, `lower`, `upper` each hold cnt indices.
+ * subtensor math.rs weighted_median, on dense local arrays sc/st (the
+ * caller resolved get_safe), starting from partition cur[0..cnt). `cur`,
+ * `lower`, `upper` each hold cnt indices; x has room for cnt pairs.
  */
 static dn_i32f32 median_run(const dn_i32f32 *sc, const dn_i32f32 *st, uint32_t *cur,
 			    uint32_t *lower, uint32_t *upper, size_t cnt, dn_i32f32 minority,
-			    dn_i32f32 lo, dn_i32f32 hi)
+			    dn_i32f32 lo, dn_i32f32 hi, struct wsel *x)
 {
 	const size_t limit = cnt;
-	size_t iter = 0, work = 0, budget = 2 * cnt + 16;
-	bool try_closed = true;
-
+	size_t iter = 0;
 	for (;;) {
 		if (cnt == 0)
 			return 0;
 		if (cnt == 1)
 			return sc[cur[0]];
+		int64_t total;
+		/* consistent at the start, or after the first step */
+		if (iter < 2 && median_consistent(st, cur, cnt, lo, hi, &total)) {
+			for (size_t k = 0; k < cnt; k++) {
+				x->s[0][k] = sc[cur[k]];
+				x->w[0][k] = st[cur[k]];
+			}
+			return wsel_answer(x, cnt, (dn_i128)minority - lo, total);
+		}
 		dn_i32f32 pivot = sc[cur[cnt / 2]];
 		dn_i32f32 lo_stake = 0, hi_stake = 0;
 		size_t nl = 0, nu = 0;
@@ -669,12 +937,6 @@ static dn_i32f32 median_run(const dn_i32f32 *sc, const dn_i32f32 *st, uint32_t *
 		/* the chain's safety limit (unreachable: cur shrinks every step) */
 		if (++iter > limit)
 			return 0;
-		work += cnt;
-		if (try_closed && work > budget) {
-			if (median_consistent(st, cur, cnt, lo, hi))
-				return median_closed_form(sc, st, cur, cnt, lo, minority);
-			try_closed = false;
-		}
 	}
 }
 
@@ -693,7 +955,8 @@ int dn_mx_weighted_median(const dn_i32f32 *stake, size_t nstake, const dn_i32f32
 	uint32_t *cur = ARENA_NEW(a, uint32_t, nidx);
 	uint32_t *lower = ARENA_NEW(a, uint32_t, nidx);
 	uint32_t *upper = ARENA_NEW(a, uint32_t, nidx);
-	if (!sc || !st || !cur || !lower || !upper) {
+	struct wsel x;
+	if (!sc || !st || !cur || !lower || !upper || wsel_init(&x, nidx, a)) {
 		dn_arena_rewind(a, mark);
 		return DN_MX_ENOSPC;
 	}
@@ -704,7 +967,8 @@ int dn_mx_weighted_median(const dn_i32f32 *stake, size_t nstake, const dn_i32f32
 		st[k] = get0(stake, nstake, idx[k]);
 		cur[k] = (uint32_t)k;
 	}
-	*median = median_run(sc, st, cur, lower, upper, nidx, minority, partition_lo, partition_hi);
+	*median = median_run(sc, st, cur, lower, upper, nidx, minority, partition_lo, partition_hi,
+			     &x);
 	dn_arena_rewind(a, mark);
 	return 0;
 }
@@ -715,8 +979,11 @@ struct colmed {
 	dn_i32f32 *stake; /* k participants, normalised */
 	dn_i32f32 *buf;   /* k scores of the current column */
 	uint32_t *cur, *lower, *upper;
+	struct wsel x;
 	size_t k;
 	dn_i32f32 sum, minority;
+	bool closed; /* the state (0, sum) is consistent */
+	int64_t total;
 };
 
 static int colmed_init(struct colmed *m, size_t k, struct dn_arena *a)
@@ -727,7 +994,7 @@ static int colmed_init(struct colmed *m, size_t k, struct dn_arena *a)
 	m->cur = ARENA_NEW(a, uint32_t, k);
 	m->lower = ARENA_NEW(a, uint32_t, k);
 	m->upper = ARENA_NEW(a, uint32_t, k);
-	if (!m->stake || !m->buf || !m->cur || !m->lower || !m->upper)
+	if (!m->stake || !m->buf || !m->cur || !m->lower || !m->upper || wsel_init(&m->x, k, a))
 		return DN_MX_ENOSPC;
 	return 0;
 }
@@ -738,14 +1005,25 @@ static void colmed_prepare(struct colmed *m, dn_i32f32 majority)
 	dn_mx_inplace_normalize(m->stake, m->k);
 	m->sum = wsum(m->stake, m->k);
 	m->minority = ssub(m->sum, majority);
+	for (size_t i = 0; i < m->k; i++)
+		m->cur[i] = (uint32_t)i;
+	m->closed = median_consistent(m->stake, m->cur, m->k, 0, m->sum, &m->total);
 }
 
+/* weighted_median(use_stake, column, 0..k, minority, 0, stake_sum) */
 static dn_i32f32 colmed_run(struct colmed *m)
 {
+	if (m->k == 1)
+		return m->buf[0];
+	if (m->closed) {
+		memcpy(m->x.s[0], m->buf, sizeof(dn_i32f32) * m->k);
+		memcpy(m->x.w[0], m->stake, sizeof(dn_i32f32) * m->k);
+		return wsel_answer(&m->x, m->k, m->minority, m->total);
+	}
 	for (size_t i = 0; i < m->k; i++)
 		m->cur[i] = (uint32_t)i;
 	return median_run(m->buf, m->stake, m->cur, m->lower, m->upper, m->k, m->minority, 0,
-			  m->sum);
+			  m->sum, &m->x);
 }
 
 /* subtensor math.rs weighted_median_col */
@@ -870,8 +1148,7 @@ void dn_mx_inplace_row_normalize(struct dn_mat *m)
 	for (uint32_t i = 0; i < m->rows; i++) {
 		dn_i32f32 *r = dn_mat_row(m, i), s = wsum(r, m->cols);
 		if (s > 0)
-			for (uint32_t j = 0; j < m->cols; j++)
-				r[j] = sdiv(r[j], s);
+			dn_mx_inplace_normalize_using_sum(r, m->cols, s);
 	}
 }
 
@@ -884,7 +1161,7 @@ void dn_mx_inplace_row_normalize_64(dn_i64f64 *x, uint32_t rows, uint32_t cols)
 			s = wadd128(s, r[j]);
 		if (s > 0)
 			for (uint32_t j = 0; j < cols; j++)
-				r[j] = dn_fx64_safe_div(r[j], s);
+				r[j] = sdiv64(r[j], s);
 	}
 }
 
@@ -908,9 +1185,11 @@ void dn_mx_inplace_col_normalize(struct dn_mat *m)
 		dn_i32f32 s = 0;
 		for (uint32_t i = 0; i < m->rows; i++)
 			s = sadd(s, dn_mat_row(m, i)[j]);
+		struct fdiv f;
+		fdiv_init(&f, s);
 		if (s != 0)
 			for (uint32_t i = 0; i < m->rows; i++)
-				dn_mat_row(m, i)[j] = sdiv(dn_mat_row(m, i)[j], s);
+				dn_mat_row(m, i)[j] = fdiv_do(&f, dn_mat_row(m, i)[j]);
 	}
 }
 
@@ -924,9 +1203,11 @@ void dn_mx_inplace_col_max_upscale(struct dn_mat *m)
 		for (uint32_t i = 0; i < m->rows; i++)
 			if (mx < dn_mat_row(m, i)[j])
 				mx = dn_mat_row(m, i)[j];
+		struct fdiv f;
+		fdiv_init(&f, mx);
 		if (mx != 0)
 			for (uint32_t i = 0; i < m->rows; i++)
-				dn_mat_row(m, i)[j] = sdiv(dn_mat_row(m, i)[j], mx);
+				dn_mat_row(m, i)[j] = fdiv_do(&f, dn_mat_row(m, i)[j]);
 	}
 }
 
@@ -1139,8 +1420,7 @@ void dn_mx_inplace_row_normalize_sparse(struct dn_sparse *m)
 		uint32_t b = m->start[i], e = m->start[i + 1];
 		dn_i32f32 s = wsum(m->val + b, e - b);
 		if (s > 0)
-			for (uint32_t k = b; k < e; k++)
-				m->val[k] = sdiv(m->val[k], s);
+			dn_mx_inplace_normalize_using_sum(m->val + b, e - b, s);
 	}
 }
 
@@ -1152,21 +1432,36 @@ size_t dn_mx_row_sum_sparse(const struct dn_sparse *m, dn_i32f32 *out)
 	return m->rows;
 }
 
+/* Divide every entry with col < cols by its column's divisor d[col]
+ * (skipped where d is 0), as safe_div; fd holds cols divisors' state. */
+static void col_divide(struct dn_sparse *m, const dn_i32f32 *d, struct fdiv *fd)
+{
+	uint32_t columns = m->cols, nnz = dn_sparse_nnz(m);
+	for (uint32_t j = 0; j < columns; j++)
+		fdiv_init(&fd[j], d[j]);
+	for (uint32_t k = 0; k < nnz; k++) {
+		uint32_t j = m->col[k];
+		if (j < columns && d[j] != 0)
+			m->val[k] = fdiv_do(&fd[j], m->val[k]);
+	}
+}
+
 /* subtensor math.rs inplace_col_normalize_sparse */
 int dn_mx_inplace_col_normalize_sparse(struct dn_sparse *m, struct dn_arena *a)
 {
 	uint32_t columns = m->cols, nnz = dn_sparse_nnz(m);
 	size_t mark = dn_arena_mark(a);
 	dn_i32f32 *sum = ARENA_NEW(a, dn_i32f32, columns);
-	if (sum == NULL)
+	struct fdiv *fd = ARENA_NEW(a, struct fdiv, columns);
+	if (sum == NULL || fd == NULL) {
+		dn_arena_rewind(a, mark);
 		return DN_MX_ENOSPC;
+	}
 	memset(sum, 0, sizeof(dn_i32f32) * columns);
 	for (uint32_t k = 0; k < nnz; k++)
 		if (m->col[k] < columns)
 			sum[m->col[k]] = sadd(sum[m->col[k]], m->val[k]);
-	for (uint32_t k = 0; k < nnz; k++)
-		if (m->col[k] < columns && sum[m->col[k]] != 0)
-			m->val[k] = sdiv(m->val[k], sum[m->col[k]]);
+	col_divide(m, sum, fd);
 	dn_arena_rewind(a, mark);
 	return 0;
 }
@@ -1177,15 +1472,16 @@ int dn_mx_inplace_col_max_upscale_sparse(struct dn_sparse *m, struct dn_arena *a
 	uint32_t columns = m->cols, nnz = dn_sparse_nnz(m);
 	size_t mark = dn_arena_mark(a);
 	dn_i32f32 *mx = ARENA_NEW(a, dn_i32f32, columns);
-	if (mx == NULL)
+	struct fdiv *fd = ARENA_NEW(a, struct fdiv, columns);
+	if (mx == NULL || fd == NULL) {
+		dn_arena_rewind(a, mark);
 		return DN_MX_ENOSPC;
+	}
 	memset(mx, 0, sizeof(dn_i32f32) * columns);
 	for (uint32_t k = 0; k < nnz; k++)
 		if (m->col[k] < columns && mx[m->col[k]] < m->val[k])
 			mx[m->col[k]] = m->val[k];
-	for (uint32_t k = 0; k < nnz; k++)
-		if (m->col[k] < columns && mx[m->col[k]] != 0)
-			m->val[k] = sdiv(m->val[k], mx[m->col[k]]);
+	col_divide(m, mx, fd);
 	dn_arena_rewind(a, mark);
 	return 0;
 }
@@ -1210,6 +1506,15 @@ int dn_mx_inplace_col_max_upscale_sparse(struct dn_sparse *m, struct dn_arena *a
 	do {                                                             \
 		(out)->col[w_] = (jj);                                   \
 		(out)->val[w_++] = (xx);                                 \
+	} while (0)
+
+/* Branch-free: always write, keep (advance) only when `keep`. The write
+ * slot w_ is <= the read slot k, inside the capacity either way. */
+#define SPARSE_EMIT_IF(out, keep, jj, xx)                                \
+	do {                                                             \
+		(out)->col[w_] = (jj);                                   \
+		(out)->val[w_] = (xx);                                   \
+		w_ += (keep) ? 1u : 0u;                                  \
 	} while (0)
 
 #define SPARSE_ROWS_END(src, out, nrows)                                 \
@@ -1241,8 +1546,7 @@ int dn_mx_mask_diag_sparse(const struct dn_sparse *src, struct dn_sparse *out)
 		return DN_MX_ENOSPC;
 	uint32_t rows = src->rows;
 	SPARSE_ROWS_BEGIN(src, out, rows)
-	if (j != i)
-		SPARSE_EMIT(out, j, x);
+	SPARSE_EMIT_IF(out, j != i, j, x);
 	SPARSE_ROWS_END(src, out, rows)
 	return 0;
 }
@@ -1255,8 +1559,7 @@ int dn_mx_mask_diag_sparse_except_index(const struct dn_sparse *src, uint32_t ex
 		return DN_MX_ENOSPC;
 	uint32_t rows = src->rows;
 	SPARSE_ROWS_BEGIN(src, out, rows)
-	if (j != i || i == except)
-		SPARSE_EMIT(out, j, x);
+	SPARSE_EMIT_IF(out, j != i || i == except, j, x);
 	SPARSE_ROWS_END(src, out, rows)
 	return 0;
 }
@@ -1271,9 +1574,14 @@ int dn_mx_vec_mask_sparse_matrix(const struct dn_sparse *src, const uint64_t *fi
 	if (sparse_out_check(src, out, src->rows))
 		return DN_MX_ENOSPC;
 	uint32_t rows = src->rows;
+	if (fn == dn_mx_mask_le) { /* the outdated-weights mask, inlined */
+		SPARSE_ROWS_BEGIN(src, out, rows)
+		SPARSE_EMIT_IF(out, !(get0u(first, nfirst, i) <= get0u(second, nsecond, j)), j, x);
+		SPARSE_ROWS_END(src, out, rows)
+		return 0;
+	}
 	SPARSE_ROWS_BEGIN(src, out, rows)
-	if (!fn(get0u(first, nfirst, i), get0u(second, nsecond, j), ctx))
-		SPARSE_EMIT(out, j, x);
+	SPARSE_EMIT_IF(out, !fn(get0u(first, nfirst, i), get0u(second, nsecond, j), ctx), j, x);
 	SPARSE_ROWS_END(src, out, rows)
 	return 0;
 }
@@ -1286,9 +1594,14 @@ int dn_mx_scalar_vec_mask_sparse_matrix(const struct dn_sparse *src, uint64_t sc
 	if (sparse_out_check(src, out, src->rows))
 		return DN_MX_ENOSPC;
 	uint32_t rows = src->rows;
+	if (fn == dn_mx_mask_le) { /* the recently-registered mask, inlined */
+		SPARSE_ROWS_BEGIN(src, out, rows)
+		SPARSE_EMIT_IF(out, !(scalar <= get0u(vector, nvector, j)), j, x);
+		SPARSE_ROWS_END(src, out, rows)
+		return 0;
+	}
 	SPARSE_ROWS_BEGIN(src, out, rows)
-	if (!fn(scalar, get0u(vector, nvector, j), ctx))
-		SPARSE_EMIT(out, j, x);
+	SPARSE_EMIT_IF(out, !fn(scalar, get0u(vector, nvector, j), ctx), j, x);
 	SPARSE_ROWS_END(src, out, rows)
 	return 0;
 }
@@ -1326,11 +1639,10 @@ int dn_mx_mat_vec_mul_sparse(const struct dn_sparse *src, const dn_i32f32 *v, si
 		return DN_MX_ENOSPC;
 	uint32_t rows = src->rows;
 	SPARSE_ROWS_BEGIN(src, out, rows)
-	if (j < nv) {
-		dn_i32f32 y = smul(x, v[j]);
-		if (y != 0)
-			SPARSE_EMIT(out, j, y);
-	}
+	/* j >= nv reads 0, so its product is 0 and dropped like the chain's
+	 * `if let Some(..)` */
+	dn_i32f32 y = smul(x, get0(v, nv, j));
+	SPARSE_EMIT_IF(out, y != 0, j, y);
 	SPARSE_ROWS_END(src, out, rows)
 	return 0;
 }
@@ -1344,12 +1656,8 @@ int dn_mx_col_clip_sparse(const struct dn_sparse *src, const dn_i32f32 *thr, siz
 	uint32_t rows = src->rows;
 	SPARSE_ROWS_BEGIN(src, out, rows)
 	dn_i32f32 th = get0(thr, nthr, j);
-	if (th < x) {
-		if (th > 0)
-			SPARSE_EMIT(out, j, th);
-	} else {
-		SPARSE_EMIT(out, j, x);
-	}
+	bool clip = th < x;
+	SPARSE_EMIT_IF(out, !clip || th > 0, j, clip ? th : x);
 	SPARSE_ROWS_END(src, out, rows)
 	return 0;
 }
@@ -1447,6 +1755,22 @@ static void dense_row_clear(struct dense_row *d)
 	d->nt = 0;
 }
 
+/* Whether row i's columns are strictly increasing (then the rows can be
+ * merged directly, without a dense scratch row). */
+static bool row_sorted(const struct dn_sparse *m, uint32_t i)
+{
+	for (uint32_t k = m->start[i] + 1; k < m->start[i + 1]; k++)
+		if (m->col[k] <= m->col[k - 1])
+			return false;
+	return true;
+}
+
+/* Column of the entry at k, or "none" past the end or at col >= width. */
+static inline uint32_t col_at(const struct dn_sparse *m, uint32_t k, uint32_t end, uint32_t width)
+{
+	return k < end && m->col[k] < width ? m->col[k] : UINT32_MAX;
+}
+
 /* subtensor math.rs interpolate_sparse */
 int dn_mx_interpolate_sparse(const struct dn_sparse *a, const struct dn_sparse *b,
 			     dn_i32f32 ratio, struct dn_sparse *out, struct dn_arena *ar)
@@ -1468,6 +1792,29 @@ int dn_mx_interpolate_sparse(const struct dn_sparse *a, const struct dn_sparse *
 	uint32_t w = 0;
 	for (uint32_t i = 0; i < rows && !err; i++) {
 		out->start[i] = w;
+		if (row_sorted(a, i) && row_sorted(b, i)) {
+			/* the same values in the same order, by merging */
+			uint32_t pa = a->start[i], ea = a->start[i + 1];
+			uint32_t pb = b->start[i], eb = b->start[i + 1];
+			for (;;) {
+				uint32_t ja = col_at(a, pa, ea, columns), jb = col_at(b, pb, eb, columns);
+				uint32_t j = ja < jb ? ja : jb;
+				if (j == UINT32_MAX)
+					break;
+				dn_i32f32 v1 = ja == j ? a->val[pa++] : 0;
+				dn_i32f32 v2 = jb == j ? b->val[pb++] : 0;
+				dn_i32f32 y = sadd(v1, smul(ratio, ssub(v2, v1)));
+				if (y > 0) {
+					if (w >= out->cap) {
+						err = DN_MX_ENOSPC;
+						break;
+					}
+					out->col[w] = j;
+					out->val[w++] = y;
+				}
+			}
+			continue;
+		}
 		for (uint32_t k = a->start[i]; k < a->start[i + 1]; k++)
 			if (a->col[k] < columns) {
 				dense_row_touch(&d, a->col[k]);
@@ -1523,6 +1870,30 @@ int dn_mx_mat_ema_sparse(const struct dn_sparse *new_, const struct dn_sparse *o
 	uint32_t w = 0;
 	for (uint32_t i = 0; i < n && !err; i++) {
 		out->start[i] = w;
+		bool has_old = i < old->rows;
+		if (row_sorted(new_, i) && (!has_old || row_sorted(old, i))) {
+			/* merge: acc = sat_add(sat_add(0, alpha*new), (1-alpha)*old) */
+			uint32_t pa = new_->start[i], ea = new_->start[i + 1];
+			uint32_t pb = has_old ? old->start[i] : 0, eb = has_old ? old->start[i + 1] : 0;
+			for (;;) {
+				uint32_t ja = col_at(new_, pa, ea, n), jb = col_at(old, pb, eb, n);
+				uint32_t j = ja < jb ? ja : jb;
+				if (j == UINT32_MAX)
+					break;
+				dn_i32f32 acc = ja == j ? smul(alpha, new_->val[pa++]) : 0;
+				if (jb == j)
+					acc = sadd(acc, smul(oma, old->val[pb++]));
+				if (acc > 0) {
+					if (w >= out->cap) {
+						err = DN_MX_ENOSPC;
+						break;
+					}
+					out->col[w] = j;
+					out->val[w++] = acc;
+				}
+			}
+			continue;
+		}
 		for (uint32_t k = new_->start[i]; k < new_->start[i + 1]; k++) {
 			uint32_t j = new_->col[k];
 			if (j < n) {

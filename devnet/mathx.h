@@ -411,12 +411,12 @@ size_t dn_mx_row_sum_sparse(const struct dn_sparse *m, dn_i32f32 *out);
 
 /* math.rs inplace_col_normalize_sparse: saturating column sums over
  * col < cols; entries of a column with non-zero sum safe_div it; col >= cols
- * untouched. Scratch: cols I32F32. 0 or DN_MX_ENOSPC. */
+ * untouched. Scratch: 48 bytes per column. 0 or DN_MX_ENOSPC. */
 int dn_mx_inplace_col_normalize_sparse(struct dn_sparse *m, struct dn_arena *a);
 
 /* math.rs inplace_col_max_upscale_sparse: column max (from 0) over col <
  * cols; entries safe_div a non-zero max (explicit zeros stay). Scratch:
- * cols I32F32. 0 or DN_MX_ENOSPC. */
+ * 48 bytes per column. 0 or DN_MX_ENOSPC. */
 int dn_mx_inplace_col_max_upscale_sparse(struct dn_sparse *m, struct dn_arena *a);
 
 /* math.rs mask_rows_sparse: rows with mask[i] (true when i >= mlen) become

@@ -160,18 +160,44 @@ int nd_vbad(struct nd_vrec *r, const char *path, const char *fmt, ...)
 	return -1;
 }
 
-json_t *nd_vget(json_t *root, const char *path)
+/* One path segment: a key, optionally followed by [index] parts. A key
+ * that itself contains '[' (e.g. "result[0][0]") is tried literally first. */
+static json_t *get_segment(json_t *node, const char *seg, size_t n)
 {
 	char key[128];
+	if (n >= sizeof(key))
+		return NULL;
+	memcpy(key, seg, n);
+	key[n] = '\0';
+	if (json_is_object(node)) {
+		json_t *v = json_object_get(node, key);
+		if (v || !strchr(key, '['))
+			return v;
+	}
+	char *br = strchr(key, '[');
+	if (br != key) {
+		*br = '\0';
+		node = json_is_object(node) ? json_object_get(node, key) : NULL;
+		*br = '[';
+	}
+	while (node && br && *br == '[') {
+		char *end;
+		unsigned long i = strtoul(br + 1, &end, 10);
+		if (*end != ']' || !json_is_array(node))
+			return NULL;
+		node = json_array_get(node, i);
+		br = end + 1;
+	}
+	return node;
+}
+
+json_t *nd_vget(json_t *root, const char *path)
+{
 	json_t *node = root;
 	while (node && *path) {
 		const char *dot = strchr(path, '.');
 		size_t n = dot ? (size_t)(dot - path) : strlen(path);
-		if (n >= sizeof(key))
-			return NULL;
-		memcpy(key, path, n);
-		key[n] = '\0';
-		node = json_is_object(node) ? json_object_get(node, key) : NULL;
+		node = get_segment(node, path, n);
 		path += n + (dot != NULL);
 	}
 	return node;

@@ -55,7 +55,8 @@ void *nd_valloc(struct nd_vrec *r, size_t n, size_t size);
 int nd_vbad(struct nd_vrec *r, const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* The node at a dotted path below `root` ("inputs.matrix"), or NULL. */
+/* The node at a dotted path below `root`, or NULL: "inputs.matrix",
+ * "steps[3].expect[0].uid" (array indices in brackets). */
 json_t *nd_vget(json_t *root, const char *path);
 /* The same below the record, recording "missing field" when absent. */
 json_t *nd_vneed(struct nd_vrec *r, const char *path);

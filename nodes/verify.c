@@ -18,14 +18,16 @@ static const struct kind_entry kinds[] = {
 	{"math", nd_verify_math, NULL},
 	{"mechanism_math", nd_verify_mechanism_math, NULL},
 	/* epoch.json: whole-epoch records come with the Yuma epoch */
-	{"epoch_scenario", NULL, "whole-epoch scenarios arrive with the Yuma epoch (issue 3)"},
-	{"mechanism_scenario", NULL, "multi-mechanism epochs arrive with the Yuma epoch (issue 3)"},
-	{"mechanism_relation", NULL, "multi-mechanism epochs arrive with the Yuma epoch (issue 3)"},
-	{"relation", NULL, "epoch bond relations arrive with the Yuma epoch (issue 3)"},
-	{"consistency", NULL, "the epoch input guard arrives with the Yuma epoch (issue 3)"},
-	{"scheduler", NULL, "the epoch scheduler arrives with the chain (issues 3 and 4)"},
-	{"validation", NULL, "hyperparameter setters arrive with the chain (issue 3)"},
-	{"property", NULL, "a property without numbers: checked by randomised unit tests"},
+	{"epoch_scenario", nd_verify_epoch_scenario, NULL},
+	{"mechanism_scenario", nd_verify_mechanism, NULL},
+	{"mechanism_relation", nd_verify_mechanism, NULL},
+	{"relation", nd_verify_relation, NULL},
+	{"consistency", nd_verify_consistency, NULL},
+	{"scheduler", NULL, "the coinbase's epoch scheduler arrives with the dTAO economy (issue 4)"},
+	{"validation", NULL, "hyperparameter setters (do_set_alpha_values) arrive with the chain's "
+			     "extrinsics (issue 5)"},
+	{"property", NULL, "a property without numbers: tests/devnet/epoch-t and mathx-t check "
+			   "it on random inputs"},
 	/* dtao.json: the economy */
 	{"balancer_math", NULL, DTAO},
 	{"stake_limit", NULL, DTAO},

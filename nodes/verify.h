@@ -39,5 +39,9 @@ int nd_verify_file(const char *path, const struct nd_verify_opts *opts, struct n
 /* Checkers, one per record family. */
 enum nd_vstatus nd_verify_math(struct nd_vrec *r, struct nd_vout *o);
 enum nd_vstatus nd_verify_mechanism_math(struct nd_vrec *r, struct nd_vout *o);
+enum nd_vstatus nd_verify_epoch_scenario(struct nd_vrec *r, struct nd_vout *o);
+enum nd_vstatus nd_verify_mechanism(struct nd_vrec *r, struct nd_vout *o);
+enum nd_vstatus nd_verify_relation(struct nd_vrec *r, struct nd_vout *o);
+enum nd_vstatus nd_verify_consistency(struct nd_vrec *r, struct nd_vout *o);
 
 #endif
