@@ -126,17 +126,17 @@ const char *dn_epoch_strerror(int err)
 void dn_epoch_params_default(struct dn_epoch_params *p)
 {
 	memset(p, 0, sizeof(*p));
-	p->tempo = 360;                                 /* runtime INITIAL_SUBNET_TEMPO */
+	p->tempo = 360; /* runtime INITIAL_SUBNET_TEMPO */
 	p->activity_cutoff = dn_epoch_activity_cutoff(13889, 360); /* 5000 */
 	p->kappa = 32767;
 	p->bonds_penalty = 65535;
 	p->bonds_moving_average = 900000;
-	p->yuma3 = true;                                /* init_new_network */
+	p->yuma3 = true; /* init_new_network */
 	p->liquid_alpha = false;
 	p->alpha_low = 45875;
 	p->alpha_high = 58982;
 	p->alpha_sigmoid_steepness = 1000;
-	p->max_allowed_validators = 64;                 /* init_new_network */
+	p->max_allowed_validators = 64; /* init_new_network */
 	p->stake_threshold = 0;
 	p->owner_uid = -1;
 	p->last_mechanism_step_block = 0;
@@ -159,7 +159,7 @@ uint64_t dn_epoch_activity_cutoff(uint32_t factor_milli, uint16_t tempo)
 struct slot {
 	struct dn_epoch_result r;
 	uint32_t ncap; /* uids */
-	size_t bcap;   /* bond entries */
+	size_t bcap; /* bond entries */
 };
 
 struct dn_epoch {
@@ -170,15 +170,15 @@ struct dn_epoch {
 
 	/* per-uid scratch */
 	uint32_t ncap;
-	uint64_t *lu;      /* last_update padded to n (first n entries) */
-	bool *inactive;    /* n */
-	bool *forbid;      /* n: !old permit */
-	bool *recent;      /* n: recently registered (dense bond column mask) */
+	uint64_t *lu; /* last_update padded to n (first n entries) */
+	bool *inactive; /* n */
+	bool *forbid; /* n: !old permit */
+	bool *recent; /* n: recently registered (dense bond column mask) */
 	dn_i64f64 *stake64; /* n */
-	dn_i32f32 *t;      /* n: Yuma3 total bonds per validator */
-	dn_i32f32 *comb;   /* n: combined emission score */
-	dn_i32f32 *srv;    /* n: normalised server emission */
-	dn_i32f32 *val;    /* n: normalised validator emission */
+	dn_i32f32 *t; /* n: Yuma3 total bonds per validator */
+	dn_i32f32 *comb; /* n: combined emission score */
+	dn_i32f32 *srv; /* n: normalised server emission */
+	dn_i32f32 *val; /* n: normalised validator emission */
 
 	/* sparse matrices (rows = n) */
 	uint32_t rcap;
@@ -413,8 +413,8 @@ static void ensure(struct dn_epoch *ws, const struct need *nd, unsigned slots)
  * Input checks
  * ====================================================================== */
 
-static int fail(struct dn_epoch_err *err, int code, const char *field, uint32_t mech,
-		uint32_t row, uint32_t entry, uint64_t value)
+static int fail(struct dn_epoch_err *err, int code, const char *field, uint32_t mech, uint32_t row,
+		uint32_t entry, uint64_t value)
 {
 	if (err) {
 		err->code = code;
@@ -462,7 +462,8 @@ static int check_rows(const struct dn_row16 *rows, uint32_t n, const char *field
 		if (any_uid_ge(r->uid, r->len, n))
 			for (uint32_t k = 0; k < r->len; k++)
 				if (r->uid[k] >= n)
-					return fail(err, DN_EPOCH_ERANGE, field, mech, i, k, r->uid[k]);
+					return fail(err, DN_EPOCH_ERANGE, field, mech, i, k,
+						    r->uid[k]);
 		total += r->len;
 	}
 	if (total > UINT32_MAX / 2)
@@ -489,8 +490,7 @@ static int check_shared(const struct dn_epoch_params *p, const struct dn_epoch_i
 		return fail(err, DN_EPOCH_EINVAL, "block_at_registration", 0, UINT32_MAX,
 			    UINT32_MAX, 0);
 	if (in->validator_permit == NULL)
-		return fail(err, DN_EPOCH_EINVAL, "validator_permit", 0, UINT32_MAX, UINT32_MAX,
-			    0);
+		return fail(err, DN_EPOCH_EINVAL, "validator_permit", 0, UINT32_MAX, UINT32_MAX, 0);
 	return 0;
 }
 
@@ -536,7 +536,6 @@ static void step_activity(struct dn_epoch *ws, const struct run *u)
 		u->r->active[i] = !ws->inactive[i];
 	}
 }
-
 
 /* stake_utils.rs get_stake_weights_for_network, then run_epoch.rs "Stake":
  * total = alpha + tao * tao_weight (I64F64, saturating), the threshold
@@ -672,10 +671,10 @@ static bool use_liquid(const struct run *u)
  * Sparse epoch (run_epoch.rs epoch_mechanism)
  * ====================================================================== */
 
-#define TRY(expr)                                                                                 \
-	do {                                                                                      \
-		if ((expr) != 0)                                                                  \
-			return DN_EPOCH_EINTERNAL;                                                \
+#define TRY(expr)                                  \
+	do {                                       \
+		if ((expr) != 0)                   \
+			return DN_EPOCH_EINTERNAL; \
 	} while (0)
 
 /* get_weights_sparse (entries j < n as integer I32F32, stored order), then
@@ -804,8 +803,8 @@ static int epoch_sparse(struct dn_epoch *ws, const struct run *u)
 		/* compute_bonds_sparse */
 		if (use_liquid(u)) {
 			struct dn_mx_liquid lq = liquid_params(p);
-			TRY(dn_mx_liquid_alpha_sparse(wb, &ws->b, r->consensus_fx, n, &lq, &ws->alpha,
-						      ar));
+			TRY(dn_mx_liquid_alpha_sparse(wb, &ws->b, r->consensus_fx, n, &lq,
+						      &ws->alpha, ar));
 			TRY(dn_mx_mat_ema_alpha_sparse(wb, &ws->b, &ws->alpha, ema, ar));
 		} else {
 			TRY(dn_mx_mat_ema_sparse(wb, &ws->b,
@@ -833,8 +832,8 @@ static int epoch_sparse(struct dn_epoch *ws, const struct run *u)
 		x->cols = n;
 		TRY(dn_mx_inplace_col_normalize_sparse(x, ar));
 		/* compute_ema_bonds_normal_sparse, inplace_col_normalize_sparse */
-		TRY(dn_mx_mat_ema_sparse(x, &ws->b, dn_mx_ema_alpha_from_bma(p->bonds_moving_average),
-					 ema, ar));
+		TRY(dn_mx_mat_ema_sparse(
+			x, &ws->b, dn_mx_ema_alpha_from_bma(p->bonds_moving_average), ema, ar));
 		ema->cols = n;
 		TRY(dn_mx_inplace_col_normalize_sparse(ema, ar));
 		/* dividends = matmul_transpose_sparse(ema, incentive), normalised */
@@ -1087,7 +1086,10 @@ static uint64_t weighted_acc_u64(uint64_t existing, uint64_t added, dn_u64f64 we
 	return v > UINT64_MAX ? UINT64_MAX : (uint64_t)v;
 }
 
-static uint64_t sat_add_u64(uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b; }
+static uint64_t sat_add_u64(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
 
 static void agg_ensure(struct dn_epoch *ws, uint32_t n)
 {
@@ -1110,9 +1112,8 @@ static void agg_ensure(struct dn_epoch *ws, uint32_t n)
 
 /* subtensor subnets/mechanism.rs epoch_with_mechanisms */
 int dn_epoch_run_mechanisms(struct dn_epoch *ws, const struct dn_epoch_params *params,
-			    const struct dn_epoch_input *in,
-			    const struct dn_epoch_mech_input *mech, unsigned count,
-			    const uint16_t *split, size_t nsplit,
+			    const struct dn_epoch_input *in, const struct dn_epoch_mech_input *mech,
+			    unsigned count, const uint16_t *split, size_t nsplit,
 			    const struct dn_epoch_mech_result **out, struct dn_epoch_err *err)
 {
 	if (ws == NULL || out == NULL)
@@ -1187,9 +1188,11 @@ int dn_epoch_run_mechanisms(struct dn_epoch *ws, const struct dn_epoch_params *p
 			dn_u64f64 wm = g->mech_weight[m];
 			g->validator_emission[i] =
 				sat_add_u64(g->validator_emission[i], r->validator_emission[i]);
-			g->server_emission[i] = sat_add_u64(g->server_emission[i], r->server_emission[i]);
+			g->server_emission[i] =
+				sat_add_u64(g->server_emission[i], r->server_emission[i]);
 			g->dividends[i] = weighted_acc_u16(g->dividends[i], r->dividends[i], wm);
-			g->stake_weight[i] = weighted_acc_u16(g->stake_weight[i], r->stake_weight[i], wm);
+			g->stake_weight[i] =
+				weighted_acc_u16(g->stake_weight[i], r->stake_weight[i], wm);
 			g->active[i] = g->active[i] || r->active[i];
 			g->emission[i] = weighted_acc_u64(g->emission[i], r->emission[i], wm);
 			g->consensus[i] = weighted_acc_u16(g->consensus[i], r->consensus[i], wm);
@@ -1203,8 +1206,8 @@ int dn_epoch_run_mechanisms(struct dn_epoch *ws, const struct dn_epoch_params *p
 	return 0;
 }
 
-uint32_t dn_epoch_result_bond_row(const struct dn_epoch_result *r, uint32_t i,
-				  const uint16_t **uid, const uint16_t **val)
+uint32_t dn_epoch_result_bond_row(const struct dn_epoch_result *r, uint32_t i, const uint16_t **uid,
+				  const uint16_t **val)
 {
 	uint32_t b = r->bond_start[i];
 	*uid = r->bond_uid + b;

@@ -105,26 +105,26 @@ uint32_t dn_row16_remove_uid(struct dn_row16 *r, uint16_t uid);
 
 enum dn_epoch_variant {
 	DN_EPOCH_SPARSE, /* subtensor epoch_mechanism (production) */
-	DN_EPOCH_DENSE,  /* subtensor epoch_dense_mechanism (test-only) */
+	DN_EPOCH_DENSE, /* subtensor epoch_dense_mechanism (test-only) */
 };
 
 /* Hyperparameters of the subnet, as the epoch reads them. */
 struct dn_epoch_params {
-	uint16_t tempo;                /* blocks (Tempo) */
-	uint64_t activity_cutoff;      /* blocks; see dn_epoch_activity_cutoff() */
-	uint16_t kappa;                /* fraction of 65535 (Kappa) */
-	uint16_t bonds_penalty;        /* fraction of 65535 (BondsPenalty) */
+	uint16_t tempo; /* blocks (Tempo) */
+	uint64_t activity_cutoff; /* blocks; see dn_epoch_activity_cutoff() */
+	uint16_t kappa; /* fraction of 65535 (Kappa) */
+	uint16_t bonds_penalty; /* fraction of 65535 (BondsPenalty) */
 	uint64_t bonds_moving_average; /* per million (BondsMovingAverage) */
-	bool yuma3;                    /* Yuma3On */
-	bool liquid_alpha;             /* LiquidAlphaOn */
+	bool yuma3; /* Yuma3On */
+	bool liquid_alpha; /* LiquidAlphaOn */
 	uint16_t alpha_low, alpha_high; /* fractions of 65535 (AlphaValues) */
 	int16_t alpha_sigmoid_steepness; /* AlphaSigmoidSteepness */
 	uint16_t max_allowed_validators; /* MaxAllowedValidators */
-	uint64_t stake_threshold;      /* rao (global StakeThreshold) */
-	int32_t owner_uid;             /* uid of SubnetOwnerHotkey; -1 = none; >= n acts as none */
+	uint64_t stake_threshold; /* rao (global StakeThreshold) */
+	int32_t owner_uid; /* uid of SubnetOwnerHotkey; -1 = none; >= n acts as none */
 	uint64_t last_mechanism_step_block; /* block (LastMechansimStepBlock); 0 = never */
-	bool commit_reveal;            /* CommitRevealWeightsEnabled */
-	uint64_t tao_weight;           /* fraction of u64::MAX (global TaoWeight) */
+	bool commit_reveal; /* CommitRevealWeightsEnabled */
+	uint64_t tao_weight; /* fraction of u64::MAX (global TaoWeight) */
 };
 
 /* The values a subnet created on the production runtime starts with
@@ -142,21 +142,21 @@ uint64_t dn_epoch_activity_cutoff(uint32_t factor_milli, uint16_t tempo);
 /* One (mechanism) epoch's view of the chain state. Arrays marked [n] have n
  * entries; the epoch only reads them. */
 struct dn_epoch_input {
-	uint32_t n;                      /* SubnetworkN, <= 65535 */
-	uint64_t block;                  /* current block */
-	const uint64_t *alpha_stake;     /* [n] rao: inherited alpha of each uid's hotkey */
-	const uint64_t *tao_stake;       /* [n] rao: inherited root TAO; NULL = all 0 */
+	uint32_t n; /* SubnetworkN, <= 65535 */
+	uint64_t block; /* current block */
+	const uint64_t *alpha_stake; /* [n] rao: inherited alpha of each uid's hotkey */
+	const uint64_t *tao_stake; /* [n] rao: inherited root TAO; NULL = all 0 */
 	const uint64_t *block_at_registration; /* [n] blocks (0 for a uid without hotkey) */
-	const uint64_t *last_update;     /* [n_last_update] blocks (LastUpdate) */
-	size_t n_last_update;            /* may differ from n: shorter is padded with 0 as
+	const uint64_t *last_update; /* [n_last_update] blocks (LastUpdate) */
+	size_t n_last_update; /* may differ from n: shorter is padded with 0 as
 					    the chain's get_last_update does, longer is kept */
-	const bool *validator_permit;    /* [n] stored permits (previous epoch) */
-	const struct dn_row16 *weights;  /* [n] stored weights rows */
-	const struct dn_row16 *bonds;    /* [n] stored bonds rows */
-	const uint64_t *commit_block;    /* [n] earliest unexpired commit block, UINT64_MAX =
+	const bool *validator_permit; /* [n] stored permits (previous epoch) */
+	const struct dn_row16 *weights; /* [n] stored weights rows */
+	const struct dn_row16 *bonds; /* [n] stored bonds rows */
+	const uint64_t *commit_block; /* [n] earliest unexpired commit block, UINT64_MAX =
 					    none; NULL = no commits at all. Only read when
 					    params->commit_reveal (sparse only) */
-	uint64_t rao_emission;           /* alpha rao to distribute */
+	uint64_t rao_emission; /* alpha rao to distribute */
 };
 
 /* ---- results ----------------------------------------------------------- */
@@ -168,28 +168,28 @@ struct dn_epoch_result {
 	enum dn_epoch_variant variant;
 
 	/* stored u16 outputs: fixed_proportion_to_u16 of the I32F32 values */
-	uint16_t *stake_weight;    /* StakeWeight (of S) */
-	uint16_t *consensus;       /* Consensus */
-	uint16_t *incentive;       /* Incentive (per mechanism) */
-	uint16_t *dividends;       /* Dividends */
+	uint16_t *stake_weight; /* StakeWeight (of S) */
+	uint16_t *consensus; /* Consensus */
+	uint16_t *incentive; /* Incentive (per mechanism) */
+	uint16_t *dividends; /* Dividends */
 	uint16_t *validator_trust; /* ValidatorTrust */
-	bool *active;              /* Active: last_update + cutoff >= block */
-	bool *new_permit;          /* ValidatorPermit to store */
-	bool *old_permit;          /* permits this epoch used (stored ones; sparse: owner forced) */
+	bool *active; /* Active: last_update + cutoff >= block */
+	bool *new_permit; /* ValidatorPermit to store */
+	bool *old_permit; /* permits this epoch used (stored ones; sparse: owner forced) */
 
 	/* emission, rao */
-	uint64_t *server_emission;    /* to miners (incentive share) */
+	uint64_t *server_emission; /* to miners (incentive share) */
 	uint64_t *validator_emission; /* to validators (dividend share) */
-	uint64_t *emission;           /* combined, stored in Emission */
-	uint64_t *stake;              /* raw total stake (alpha + tw * tao), floor, sat. */
+	uint64_t *emission; /* combined, stored in Emission */
+	uint64_t *stake; /* raw total stake (alpha + tw * tao), floor, sat. */
 
 	/* I32F32 intermediates, for display and tests */
-	dn_i32f32 *stake_fx;        /* S: normalised stake after the threshold */
-	dn_i32f32 *active_stake;    /* A: S masked by activity and old permit, renormalised */
-	dn_i32f32 *consensus_fx;    /* C: stake-weighted median per column */
+	dn_i32f32 *stake_fx; /* S: normalised stake after the threshold */
+	dn_i32f32 *active_stake; /* A: S masked by activity and old permit, renormalised */
+	dn_i32f32 *consensus_fx; /* C: stake-weighted median per column */
 	dn_i32f32 *validator_trust_fx;
-	dn_i32f32 *incentive_fx;    /* I: normalised ranks */
-	dn_i32f32 *dividends_fx;    /* D */
+	dn_i32f32 *incentive_fx; /* I: normalised ranks */
+	dn_i32f32 *dividends_fx; /* D */
 
 	/* Bonds rows to store, CSR: row i is bond_uid[k], bond_val[k] for
 	 * bond_start[i] <= k < bond_start[i + 1] (bond_start has n + 1
@@ -210,8 +210,8 @@ struct dn_epoch_result {
 };
 
 /* Row i of the bonds to store: sets *uid, *val and returns the length. */
-uint32_t dn_epoch_result_bond_row(const struct dn_epoch_result *r, uint32_t i,
-				  const uint16_t **uid, const uint16_t **val);
+uint32_t dn_epoch_result_bond_row(const struct dn_epoch_result *r, uint32_t i, const uint16_t **uid,
+				  const uint16_t **val);
 
 /* Persist the bonds like the chain: for every i < r->n with bond_write[i],
  * rows[i] := row i of r. rows has r->n entries (grown as needed). */
@@ -247,8 +247,8 @@ struct dn_epoch_mech_input {
 	const uint64_t *last_update; /* [n_last_update], as in dn_epoch_input */
 	size_t n_last_update;
 	const struct dn_row16 *weights; /* [n] */
-	const struct dn_row16 *bonds;   /* [n] */
-	const uint64_t *commit_block;   /* [n] or NULL */
+	const struct dn_row16 *bonds; /* [n] */
+	const uint64_t *commit_block; /* [n] or NULL */
 };
 
 /* epoch_with_mechanisms' outputs: the per-mechanism results and the
@@ -257,24 +257,24 @@ struct dn_epoch_mech_result {
 	uint32_t n;
 	unsigned count;
 	uint64_t mech_emission[DN_MAX_MECHANISMS]; /* split_emissions of rao_emission */
-	dn_u64f64 mech_weight[DN_MAX_MECHANISMS];  /* U64F64 share_m / total (w_0 = 1 if
+	dn_u64f64 mech_weight[DN_MAX_MECHANISMS]; /* U64F64 share_m / total (w_0 = 1 if
 						      total = 0) */
 	const struct dn_epoch_result *mech[DN_MAX_MECHANISMS]; /* per-mechanism results:
 								   Incentive and Bonds are
 								   stored from these */
 	/* aggregate, as persist_netuid_epoch_terms stores it */
-	uint64_t *server_emission;    /* summed (saturating) */
+	uint64_t *server_emission; /* summed (saturating) */
 	uint64_t *validator_emission; /* summed (saturating) */
-	uint64_t *emission;           /* sum of floor(U64F64 e_m * w_m), floored each step */
-	uint64_t *stake;              /* summed over mechanisms (the chain does so) */
-	uint16_t *stake_weight;       /* weighted u16 terms: acc = floor(acc + v_m * w_m) */
+	uint64_t *emission; /* sum of floor(U64F64 e_m * w_m), floored each step */
+	uint64_t *stake; /* summed over mechanisms (the chain does so) */
+	uint16_t *stake_weight; /* weighted u16 terms: acc = floor(acc + v_m * w_m) */
 	uint16_t *consensus;
 	uint16_t *dividends;
 	uint16_t *validator_trust;
 	uint16_t *incentive; /* ⚠ mechanism 0 only: floor(I_0 * w_0) (the chain never adds
 				later mechanisms' incentive; it is not persisted either) */
-	bool *active;        /* OR over mechanisms */
-	bool *new_permit;    /* OR over mechanisms */
+	bool *active; /* OR over mechanisms */
+	bool *new_permit; /* OR over mechanisms */
 };
 
 /* Run `count` (1..DN_MAX_MECHANISMS) sparse mechanism epochs sharing
@@ -286,9 +286,8 @@ struct dn_epoch_mech_result {
  * Errors as dn_epoch_run (err->mech names the mechanism); every input is
  * checked before anything is computed, so on error nothing is written. */
 int dn_epoch_run_mechanisms(struct dn_epoch *ws, const struct dn_epoch_params *params,
-			    const struct dn_epoch_input *in,
-			    const struct dn_epoch_mech_input *mech, unsigned count,
-			    const uint16_t *split, size_t nsplit,
+			    const struct dn_epoch_input *in, const struct dn_epoch_mech_input *mech,
+			    unsigned count, const uint16_t *split, size_t nsplit,
 			    const struct dn_epoch_mech_result **out, struct dn_epoch_err *err);
 
 /* ---- input guard ------------------------------------------------------- */

@@ -103,16 +103,41 @@ static inline dn_i32f32 dn_fx_sat_mul(dn_i32f32 a, dn_i32f32 b)
 	return dn_fx_clamp128(((dn_i128)a * b) >> 32);
 }
 
+/* (hi:lo) / d for a 128-bit dividend whose quotient fits in 64 bits
+ * (hi < d); false otherwise. One divq on x86-64: the epoch divides a lot,
+ * and a generic 128-bit division costs several times more. */
+static inline bool dn_udiv128_64(uint64_t hi, uint64_t lo, uint64_t d, uint64_t *q)
+{
+	if (hi >= d)
+		return false;
+#if defined(__x86_64__)
+	uint64_t rem;
+	__asm__("divq %4" : "=a"(*q), "=d"(rem) : "a"(lo), "d"(hi), "rm"(d) : "cc");
+#else
+	*q = (uint64_t)((((dn_u128)hi << 64) | lo) / d);
+#endif
+	return true;
+}
+
 /* checked_div: (a << 32) / b truncated toward zero; false on b == 0 or
- * overflow. */
+ * overflow. Truncation toward zero is the quotient of the magnitudes. */
 static inline bool dn_fx_checked_div(dn_i32f32 a, dn_i32f32 b, dn_i32f32 *out)
 {
 	if (b == 0)
 		return false;
-	dn_i128 q = ((dn_i128)a * ((dn_i128)1 << 32)) / b;
-	if (q > DN_FX_MAX || q < DN_FX_MIN)
+	uint64_t ua = a < 0 ? -(uint64_t)a : (uint64_t)a;
+	uint64_t ub = b < 0 ? -(uint64_t)b : (uint64_t)b, q;
+	if (!dn_udiv128_64(ua >> 32, ua << 32, ub, &q))
 		return false;
-	*out = (dn_i32f32)q;
+	if ((a < 0) != (b < 0)) {
+		if (q > (uint64_t)1 << 63)
+			return false;
+		*out = (dn_i32f32)(0 - q);
+	} else {
+		if (q > (uint64_t)INT64_MAX)
+			return false;
+		*out = (dn_i32f32)q;
+	}
 	return true;
 }
 
@@ -127,9 +152,12 @@ static inline dn_i32f32 dn_fx_safe_div(dn_i32f32 a, dn_i32f32 b)
  * crate panics there; callers never divide by zero with it). */
 static inline dn_i32f32 dn_fx_sat_div(dn_i32f32 a, dn_i32f32 b)
 {
-	if (b == 0)
-		return a == 0 ? 0 : (a > 0 ? DN_FX_MAX : DN_FX_MIN);
-	return dn_fx_clamp128(((dn_i128)a * ((dn_i128)1 << 32)) / b);
+	dn_i32f32 q;
+	if (dn_fx_checked_div(a, b, &q))
+		return q;
+	if (a == 0)
+		return 0;
+	return (a < 0) != (b < 0) ? DN_FX_MIN : DN_FX_MAX;
 }
 
 /* Fixed / integer (`checked_div_int`): bits / d truncated toward zero. */
@@ -193,7 +221,12 @@ dn_i32f32 dn_fx_sigmoid_safe(dn_i32f32 x, dn_i32f32 rho, dn_i32f32 kappa);
 /* ---- 128-bit types ----------------------------------------------------- */
 
 /* I64F64 <-> I32F32 and integers. Narrowing floors and saturates. */
-static inline dn_i64f64 dn_fx64_from_u64(uint64_t v) { return (dn_i64f64)((dn_u128)v << 64); }
+/* I64F64::saturating_from_num(u64): values >= 2^63 do not fit and clamp to
+ * I64F64::MAX (a plain shift would wrap them negative). */
+static inline dn_i64f64 dn_fx64_from_u64(uint64_t v)
+{
+	return v >> 63 ? DN_I128_MAX : (dn_i64f64)((dn_u128)v << 64);
+}
 static inline dn_i64f64 dn_fx64_from_fx(dn_i32f32 x) { return (dn_i64f64)x * ((dn_i128)1 << 32); }
 static inline dn_i32f32 dn_fx64_to_fx(dn_i64f64 x) { return dn_fx_clamp128(x >> 32); }
 

@@ -10,17 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "devnet/xalloc.h"
+
 #define ONE DN_FX_ONE
 #define U16MAX_FX ((dn_i32f32)65535 << 32)
 
 /* ---- small exact helpers ------------------------------------------------ */
 
 /* The release-build `+` of a plain `.sum()`: two's-complement wrap. */
-static inline dn_i32f32 wadd(dn_i32f32 a, dn_i32f32 b)
-{
-	return (dn_i32f32)((uint64_t)a + (uint64_t)b);
-}
-
 static inline dn_i64f64 wadd128(dn_i64f64 a, dn_i64f64 b)
 {
 	return (dn_i64f64)((dn_u128)a + (dn_u128)b);
@@ -94,34 +91,46 @@ static inline uint64_t udiv_do(const struct udiv *u, uint64_t n)
 	return (((n - q) >> 1) + q) >> u->shift;
 }
 
-/* safe_div of many numerators by one divisor b, bit for bit as sdiv. The
- * common case (0 <= a, b > 0, a * 2^32 / 2^tz < 2^64 where 2^tz divides
- * both; tz <= 32) uses the invariant division: floor(a 2^32 / b) =
- * floor((a / 2^tz) 2^32 / (b / 2^tz)). Everything else goes to sdiv. */
+/*
+ * safe_div of many numerators by one divisor b, bit for bit as sdiv, for
+ * the normalisations. With 0 <= a and b > 0 the quotient is floor(a 2^32 /
+ * b): when a < 2^32 the numerator fits in 64 bits and one invariant
+ * division by b does it; when b has tz >= 8 trailing zeros (u16 weights
+ * held as integers have 32) and 2^tz divides a, floor(a 2^32 / b) =
+ * floor((a / 2^tz) 2^32 / (b / 2^tz)) often fits too. Everything else goes
+ * to sdiv.
+ */
 struct fdiv {
 	dn_i32f32 b;
-	unsigned tz;
+	unsigned tz; /* 0 when the reduced divisor is not set up */
 	uint64_t mask;
-	struct udiv u;
+	struct udiv full, red;
 };
 
 static void fdiv_init(struct fdiv *f, dn_i32f32 b)
 {
 	f->b = b;
+	f->tz = 0;
 	if (b <= 0)
 		return;
+	udiv_gen(&f->full, (uint64_t)b);
 	unsigned tz = (unsigned)__builtin_ctzll((uint64_t)b);
-	f->tz = tz > 32 ? 32 : tz;
+	f->tz = tz < 8 ? 0 : tz > 32 ? 32 : tz;
 	f->mask = ((uint64_t)1 << f->tz) - 1;
-	udiv_gen(&f->u, (uint64_t)b >> f->tz);
+	if (f->tz)
+		udiv_gen(&f->red, (uint64_t)b >> f->tz);
 }
+
+static inline dn_i32f32 fdiv_q(uint64_t q) { return q > (uint64_t)INT64_MAX ? 0 : (dn_i32f32)q; }
 
 static inline dn_i32f32 fdiv_do(const struct fdiv *f, dn_i32f32 a)
 {
-	if (f->b > 0 && a >= 0 && ((uint64_t)a & f->mask) == 0 &&
-	    ((uint64_t)a >> f->tz) < ((uint64_t)1 << 32)) {
-		uint64_t q = udiv_do(&f->u, ((uint64_t)a >> f->tz) << 32);
-		return q > (uint64_t)INT64_MAX ? 0 : (dn_i32f32)q;
+	if (f->b > 0 && a >= 0) {
+		uint64_t ua = (uint64_t)a;
+		if (ua < ((uint64_t)1 << 32))
+			return fdiv_q(udiv_do(&f->full, ua << 32));
+		if (f->tz && (ua & f->mask) == 0 && (ua >> f->tz) < ((uint64_t)1 << 32))
+			return fdiv_q(udiv_do(&f->red, (ua >> f->tz) << 32));
 	}
 	return sdiv(a, f->b);
 }
@@ -138,12 +147,9 @@ static inline dn_i32f32 get0(const dn_i32f32 *x, size_t n, size_t i) { return i 
 const char *dn_mx_strerror(int err)
 {
 	switch (err) {
-	case 0:
-		return "ok";
-	case DN_MX_ENOSPC:
-		return "scratch arena or output capacity exhausted";
-	default:
-		return "unknown error";
+	case 0: return "ok";
+	case DN_MX_ENOSPC: return "scratch arena or output capacity exhausted";
+	default: return "unknown error";
 	}
 }
 
@@ -160,9 +166,11 @@ void dn_arena_reset(struct dn_arena *a) { a->used = 0; }
 
 void *dn_arena_alloc(struct dn_arena *a, size_t n)
 {
+	if (a->base == NULL)
+		return NULL;
 	uintptr_t p = (uintptr_t)(a->base + a->used);
 	size_t pad = (size_t)((16 - (p & 15)) & 15);
-	if (a->base == NULL || pad > a->size - a->used || n > a->size - a->used - pad)
+	if (pad > a->size - a->used || n > a->size - a->used - pad)
 		return NULL;
 	void *r = a->base + a->used + pad;
 	a->used += pad + n;
@@ -181,15 +189,7 @@ size_t dn_mx_scratch_bytes(uint32_t rows, uint32_t cols, size_t nnz)
 	return 96 * r + 64 * (size_t)cols + 16 * nnz + 16384;
 }
 
-/* ---- allocation of matrices --------------------------------------------- */
-
-static void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size ? size : 1);
-	if (p == NULL)
-		abort();
-	return p;
-}
+/* ---- allocation of matrices (out of memory aborts in xcalloc) ---------- */
 
 void dn_mat_init(struct dn_mat *m, uint32_t rows, uint32_t cols)
 {
@@ -246,8 +246,8 @@ void dn_sparse_release(struct dn_sparse *m)
 	memset(m, 0, sizeof(*m));
 }
 
-/* While building, start[rows + 1] (when rows < rcap) counts the entries
- * of the open row's end. */
+/* While building, start[rows + 1] (when rows < rcap) is the end of the
+ * open row, i.e. the number of entries pushed so far. */
 void dn_sparse_reset(struct dn_sparse *m, uint32_t cols)
 {
 	m->rows = 0;
@@ -280,8 +280,7 @@ int dn_sparse_end_row(struct dn_sparse *m)
 	return 0;
 }
 
-int dn_sparse_append_row(struct dn_sparse *m, const uint32_t *col, const dn_i32f32 *val,
-			 uint32_t n)
+int dn_sparse_append_row(struct dn_sparse *m, const uint32_t *col, const dn_i32f32 *val, uint32_t n)
 {
 	if (m->rows >= m->rcap || m->cap - m->start[m->rows + 1] < n)
 		return DN_MX_ENOSPC;
@@ -309,8 +308,7 @@ int dn_sparse_copy(struct dn_sparse *dst, const struct dn_sparse *src)
 
 /* Output of a "(src, ..., out)" function: out == src is in place (every
  * write index <= the read index), otherwise out needs the room. */
-static int sparse_out_check(const struct dn_sparse *src, const struct dn_sparse *out,
-			    uint32_t rows)
+static int sparse_out_check(const struct dn_sparse *src, const struct dn_sparse *out, uint32_t rows)
 {
 	if (out == src)
 		return 0;
@@ -324,10 +322,7 @@ static int sparse_out_check(const struct dn_sparse *src, const struct dn_sparse 
  * ====================================================================== */
 
 /* subtensor math.rs fixed64_to_u64 */
-uint64_t dn_mx_fixed64_to_u64(dn_i64f64 x)
-{
-	return x < 0 ? 0 : (uint64_t)(x >> 64);
-}
+uint64_t dn_mx_fixed64_to_u64(dn_i64f64 x) { return x < 0 ? 0 : (uint64_t)(x >> 64); }
 
 /* I96F32 saturating_to_num::<u64> (run_epoch.rs emission, test_math_to_num) */
 uint64_t dn_mx_fixed96_to_u64(dn_i96f32 x)
@@ -399,8 +394,8 @@ uint64_t dn_mx_share_to_rao(dn_i32f32 share, uint64_t rao)
 /* run_epoch.rs compute_ema_bonds_normal_sparse / compute_disabled_liquid_alpha */
 dn_i32f32 dn_mx_ema_alpha_from_bma(uint64_t bma)
 {
-	dn_i64f64 a = dn_fx64_safe_div(dn_mx_fixed64_from_u64(bma),
-				       dn_mx_fixed64_from_u64(1000000));
+	dn_i64f64 a =
+		dn_fx64_safe_div(dn_mx_fixed64_from_u64(bma), dn_mx_fixed64_from_u64(1000000));
 	return ssub(ONE, dn_fx64_to_fx(a));
 }
 
@@ -548,8 +543,7 @@ void dn_mx_stake_normalize_64(dn_i64f64 *x, size_t n, dn_i32f32 *out)
 }
 
 /* subtensor math.rs vecdiv */
-size_t dn_mx_vecdiv(const dn_i32f32 *x, size_t nx, const dn_i32f32 *y, size_t ny,
-		    dn_i32f32 *out)
+size_t dn_mx_vecdiv(const dn_i32f32 *x, size_t nx, const dn_i32f32 *y, size_t ny, dn_i32f32 *out)
 {
 	for (size_t i = 0; i < nx; i++)
 		out[i] = sdiv(x[i], get0(y, ny, i));
@@ -557,8 +551,7 @@ size_t dn_mx_vecdiv(const dn_i32f32 *x, size_t nx, const dn_i32f32 *y, size_t ny
 }
 
 /* subtensor math.rs vec_mul: checked_mul, overflow -> 0 */
-size_t dn_mx_vec_mul(const dn_i32f32 *a, size_t na, const dn_i32f32 *b, size_t nb,
-		     dn_i32f32 *out)
+size_t dn_mx_vec_mul(const dn_i32f32 *a, size_t na, const dn_i32f32 *b, size_t nb, dn_i32f32 *out)
 {
 	size_t n = na < nb ? na : nb;
 	for (size_t i = 0; i < n; i++) {
@@ -647,8 +640,7 @@ int dn_mx_is_topk(const dn_i32f32 *x, size_t n, size_t k, bool *out, struct dn_a
 }
 
 /* subtensor math.rs is_topk_nonzero */
-int dn_mx_is_topk_nonzero(const dn_i32f32 *x, size_t n, size_t k, bool *out,
-			  struct dn_arena *a)
+int dn_mx_is_topk_nonzero(const dn_i32f32 *x, size_t n, size_t k, bool *out, struct dn_arena *a)
 {
 	for (size_t i = 0; i < n; i++)
 		out[i] = x[i] != 0;
@@ -813,45 +805,73 @@ static inline dn_i32f32 med3(dn_i32f32 a, dn_i32f32 b, dn_i32f32 c)
 	return c <= a ? a : c >= b ? b : c;
 }
 
+/* Three-way partition around p, branch-free (write both sides, advance
+ * one): scores below p to (ls, lw), above to (us, uw), with the stake sums
+ * of the lower and the equal part. */
+struct part {
+	size_t nl, nu;
+	int64_t wl, we;
+};
+
+static void partition3(const dn_i32f32 *restrict s, const dn_i32f32 *restrict w, size_t n,
+		       dn_i32f32 p, dn_i32f32 *restrict ls, dn_i32f32 *restrict lw,
+		       dn_i32f32 *restrict us, dn_i32f32 *restrict uw, struct part *out)
+{
+	size_t nl = 0, nu = 0;
+	int64_t wl = 0, we = 0;
+	for (size_t k = 0; k < n; k++) {
+		dn_i32f32 v = s[k], m = w[k];
+		int64_t lt = (v < p), gt = (v > p);
+		ls[nl] = v;
+		lw[nl] = m;
+		nl += (size_t)lt;
+		us[nu] = v;
+		uw[nu] = m;
+		nu += (size_t)gt;
+		wl += m & -lt;
+		we += m & -(1 - lt - gt);
+	}
+	out->nl = nl;
+	out->nu = nu;
+	out->wl = wl;
+	out->we = we;
+}
+
 /* The first score v (ascending) with stake(score <= v) > target, else the
- * largest score, over the n pairs in buffer 0. Stakes are >= 0 and their
- * sum `total` fits in 63 bits. */
-static dn_i32f32 wsel_answer(struct wsel *x, size_t n, dn_i128 target128, int64_t total)
+ * largest score, over the n pairs (s0[k], w0[k]). Stakes are >= 0 and their
+ * sum `total` fits in 63 bits. The pairs are read in place: they are
+ * either outside x (src0 = -1) or x's buffer src0. */
+static dn_i32f32 wsel_answer(struct wsel *x, const dn_i32f32 *s0, const dn_i32f32 *w0, int src0,
+			     size_t n, dn_i128 target128, int64_t total)
 {
 	if (target128 >= total) {
-		dn_i32f32 mx = x->s[0][0];
+		dn_i32f32 mx = s0[0];
 		for (size_t k = 1; k < n; k++)
-			mx = x->s[0][k] > mx ? x->s[0][k] : mx;
+			mx = s0[k] > mx ? s0[k] : mx;
 		return mx;
 	}
 	int64_t target = target128 < 0 ? -1 : (int64_t)target128;
 	size_t work = 0, limit = 8 * n + 64;
-	int src = 0;
+	const dn_i32f32 *s = s0, *w = w0;
+	int src = src0;
 	for (;;) {
-		dn_i32f32 *s = x->s[src], *w = x->w[src];
 		if (n == 1)
 			return s[0];
-		if (work > limit)
-			return wsel_sorted(s, w, n, target);
+		if (work > limit) {
+			if (src < 0) {
+				memcpy(x->s[0], s, sizeof(dn_i32f32) * n);
+				memcpy(x->w[0], w, sizeof(dn_i32f32) * n);
+				src = 0;
+			}
+			return wsel_sorted(x->s[src], x->w[src], n, target);
+		}
 		work += n;
 		dn_i32f32 p = med3(s[0], s[n / 2], s[n - 1]);
-		int l = (src + 1) % 3, u = (src + 2) % 3;
-		dn_i32f32 *ls = x->s[l], *lw = x->w[l], *us = x->s[u], *uw = x->w[u];
-		size_t nl = 0, nu = 0;
-		int64_t wl = 0, we = 0;
-		/* branch-free three-way partition: write both, advance one */
-		for (size_t k = 0; k < n; k++) {
-			dn_i32f32 v = s[k], m = w[k];
-			int64_t lt = v < p, gt = v > p;
-			ls[nl] = v;
-			lw[nl] = m;
-			nl += (size_t)lt;
-			us[nu] = v;
-			uw[nu] = m;
-			nu += (size_t)gt;
-			wl += m & -lt;
-			we += m & -(1 - lt - gt);
-		}
+		int l = src < 0 ? 0 : (src + 1) % 3, u = src < 0 ? 1 : (src + 2) % 3;
+		struct part pt;
+		partition3(s, w, n, p, x->s[l], x->w[l], x->s[u], x->w[u], &pt);
+		size_t nl = pt.nl, nu = pt.nu;
+		int64_t wl = pt.wl, we = pt.we;
 		if (wl > target && nl > 0) {
 			src = l;
 			n = nl;
@@ -862,6 +882,8 @@ static dn_i32f32 wsel_answer(struct wsel *x, size_t n, dn_i128 target128, int64_
 			src = u;
 			n = nu;
 		}
+		s = x->s[src];
+		w = x->w[src];
 	}
 }
 
@@ -902,7 +924,8 @@ static dn_i32f32 median_run(const dn_i32f32 *sc, const dn_i32f32 *st, uint32_t *
 				x->s[0][k] = sc[cur[k]];
 				x->w[0][k] = st[cur[k]];
 			}
-			return wsel_answer(x, cnt, (dn_i128)minority - lo, total);
+			return wsel_answer(x, x->s[0], x->w[0], 0, cnt, (dn_i128)minority - lo,
+					   total);
 		}
 		dn_i32f32 pivot = sc[cur[cnt / 2]];
 		dn_i32f32 lo_stake = 0, hi_stake = 0;
@@ -977,7 +1000,7 @@ int dn_mx_weighted_median(const dn_i32f32 *stake, size_t nstake, const dn_i32f32
  * stake and a buffer the caller fills with one column's scores. */
 struct colmed {
 	dn_i32f32 *stake; /* k participants, normalised */
-	dn_i32f32 *buf;   /* k scores of the current column */
+	dn_i32f32 *buf; /* k scores of the current column */
 	uint32_t *cur, *lower, *upper;
 	struct wsel x;
 	size_t k;
@@ -1015,11 +1038,8 @@ static dn_i32f32 colmed_run(struct colmed *m)
 {
 	if (m->k == 1)
 		return m->buf[0];
-	if (m->closed) {
-		memcpy(m->x.s[0], m->buf, sizeof(dn_i32f32) * m->k);
-		memcpy(m->x.w[0], m->stake, sizeof(dn_i32f32) * m->k);
-		return wsel_answer(&m->x, m->k, m->minority, m->total);
-	}
+	if (m->closed)
+		return wsel_answer(&m->x, m->buf, m->stake, -1, m->k, m->minority, m->total);
 	for (size_t i = 0; i < m->k; i++)
 		m->cur[i] = (uint32_t)i;
 	return median_run(m->buf, m->stake, m->cur, m->lower, m->upper, m->k, m->minority, 0,
@@ -1223,8 +1243,7 @@ void dn_mx_inplace_col_clip(struct dn_mat *m, const dn_i32f32 *thr, size_t nthr)
 }
 
 /* subtensor math.rs inplace_mask_matrix */
-void dn_mx_inplace_mask_matrix(const bool *mask, uint32_t mrows, uint32_t mcols,
-			       struct dn_mat *m)
+void dn_mx_inplace_mask_matrix(const bool *mask, uint32_t mrows, uint32_t mcols, struct dn_mat *m)
 {
 	if (mrows == 0 || mcols == 0)
 		return;
@@ -1277,8 +1296,7 @@ void dn_mx_inplace_mask_diag_except_index(struct dn_mat *m, uint32_t except)
 }
 
 /* subtensor math.rs row_hadamard */
-int dn_mx_row_hadamard(const struct dn_mat *m, const dn_i32f32 *v, size_t nv,
-		       struct dn_mat *out)
+int dn_mx_row_hadamard(const struct dn_mat *m, const dn_i32f32 *v, size_t nv, struct dn_mat *out)
 {
 	if (m->rows == 0 || m->cols == 0)
 		return mat_shape(out, 1, 0);
@@ -1295,8 +1313,7 @@ int dn_mx_row_hadamard(const struct dn_mat *m, const dn_i32f32 *v, size_t nv,
 }
 
 /* subtensor math.rs mat_vec_mul (each row through vec_mul: checked_mul) */
-int dn_mx_mat_vec_mul(const struct dn_mat *m, const dn_i32f32 *v, size_t nv,
-		      struct dn_mat *out)
+int dn_mx_mat_vec_mul(const struct dn_mat *m, const dn_i32f32 *v, size_t nv, struct dn_mat *out)
 {
 	if (m->rows == 0 || m->cols == 0)
 		return mat_shape(out, 1, 0);
@@ -1327,8 +1344,7 @@ size_t dn_mx_matmul(const struct dn_mat *m, const dn_i32f32 *v, size_t nv, dn_i3
 }
 
 /* subtensor math.rs matmul_transpose */
-size_t dn_mx_matmul_transpose(const struct dn_mat *m, const dn_i32f32 *v, size_t nv,
-			      dn_i32f32 *out)
+size_t dn_mx_matmul_transpose(const struct dn_mat *m, const dn_i32f32 *v, size_t nv, dn_i32f32 *out)
 {
 	if (m->rows == 0 || m->cols == 0)
 		return 0;
@@ -1487,102 +1503,100 @@ int dn_mx_inplace_col_max_upscale_sparse(struct dn_sparse *m, struct dn_arena *a
 }
 
 /*
- * The filter / map skeleton of the "(src, ..., out)" functions. Row i is
- * read from [b, e) and written from w on; with out == src, w <= b always,
- * and start[i] is overwritten only after it has been read.
+ * The "(src, ..., out)" functions walk src row by row and write the kept
+ * entries compactly from w on. Row i is read from [b, e) after start[i + 1]
+ * has been read and before start[i] is written; with out == src, w <= k
+ * always, so nothing unread is overwritten.
  */
-#define SPARSE_ROWS_BEGIN(src, out, nrows)                               \
-	uint32_t w_ = 0, b_ = (src)->start[0];                           \
-	for (uint32_t i = 0; i < (nrows); i++) {                         \
-		uint32_t e_ = (src)->start[i + 1];                       \
-		(out)->start[i] = w_;                                    \
-		for (uint32_t k = b_; k < e_; k++) {                     \
-			uint32_t j = (src)->col[k];                      \
-			dn_i32f32 x = (src)->val[k];                     \
-			(void)j;                                         \
-			(void)x;
 
-#define SPARSE_EMIT(out, jj, xx)                                         \
-	do {                                                             \
-		(out)->col[w_] = (jj);                                   \
-		(out)->val[w_++] = (xx);                                 \
-	} while (0)
+/* Write (j, x) at w and advance only when kept: branch-free filtering. The
+ * slot w is <= the read slot, inside the capacity either way. */
+static inline uint32_t emit(struct dn_sparse *out, uint32_t w, uint32_t j, dn_i32f32 x, bool keep)
+{
+	out->col[w] = j;
+	out->val[w] = x;
+	return w + (keep ? 1u : 0u);
+}
 
-/* Branch-free: always write, keep (advance) only when `keep`. The write
- * slot w_ is <= the read slot k, inside the capacity either way. */
-#define SPARSE_EMIT_IF(out, keep, jj, xx)                                \
-	do {                                                             \
-		(out)->col[w_] = (jj);                                   \
-		(out)->val[w_] = (xx);                                   \
-		w_ += (keep) ? 1u : 0u;                                  \
-	} while (0)
-
-#define SPARSE_ROWS_END(src, out, nrows)                                 \
-		}                                                        \
-		b_ = e_;                                                 \
-	}                                                                \
-	(out)->start[(nrows)] = w_;                                      \
-	(out)->cols = (src)->cols;                                       \
-	(out)->rows = (nrows);
+static void sparse_done(const struct dn_sparse *src, struct dn_sparse *out, uint32_t rows,
+			uint32_t w)
+{
+	out->start[rows] = w;
+	out->cols = src->cols;
+	out->rows = rows;
+}
 
 /* subtensor math.rs mask_rows_sparse */
 int dn_mx_mask_rows_sparse(const bool *mask, size_t mlen, const struct dn_sparse *src,
 			   struct dn_sparse *out)
 {
-	if (sparse_out_check(src, out, src->rows))
+	uint32_t rows = src->rows, w = 0, b = src->start[0];
+	if (sparse_out_check(src, out, rows))
 		return DN_MX_ENOSPC;
-	uint32_t rows = src->rows;
-	SPARSE_ROWS_BEGIN(src, out, rows)
-	if (i < mlen && !mask[i])
-		SPARSE_EMIT(out, j, x);
-	SPARSE_ROWS_END(src, out, rows)
+	for (uint32_t i = 0; i < rows; i++) {
+		uint32_t e = src->start[i + 1];
+		bool keep = i < mlen && !mask[i];
+		out->start[i] = w;
+		for (uint32_t k = b; k < e && keep; k++)
+			w = emit(out, w, src->col[k], src->val[k], true);
+		b = e;
+	}
+	sparse_done(src, out, rows, w);
 	return 0;
 }
 
 /* subtensor math.rs mask_diag_sparse */
 int dn_mx_mask_diag_sparse(const struct dn_sparse *src, struct dn_sparse *out)
 {
-	if (sparse_out_check(src, out, src->rows))
-		return DN_MX_ENOSPC;
-	uint32_t rows = src->rows;
-	SPARSE_ROWS_BEGIN(src, out, rows)
-	SPARSE_EMIT_IF(out, j != i, j, x);
-	SPARSE_ROWS_END(src, out, rows)
-	return 0;
+	return dn_mx_mask_diag_sparse_except_index(src, UINT32_MAX, out);
 }
 
-/* subtensor math.rs mask_diag_sparse_except_index */
+/* subtensor math.rs mask_diag_sparse_except_index (and mask_diag_sparse
+ * with no exception) */
 int dn_mx_mask_diag_sparse_except_index(const struct dn_sparse *src, uint32_t except,
 					struct dn_sparse *out)
 {
-	if (sparse_out_check(src, out, src->rows))
+	uint32_t rows = src->rows, w = 0, b = src->start[0];
+	if (sparse_out_check(src, out, rows))
 		return DN_MX_ENOSPC;
-	uint32_t rows = src->rows;
-	SPARSE_ROWS_BEGIN(src, out, rows)
-	SPARSE_EMIT_IF(out, j != i || i == except, j, x);
-	SPARSE_ROWS_END(src, out, rows)
+	for (uint32_t i = 0; i < rows; i++) {
+		uint32_t e = src->start[i + 1];
+		out->start[i] = w;
+		for (uint32_t k = b; k < e; k++) {
+			uint32_t j = src->col[k];
+			w = emit(out, w, j, src->val[k], j != i || i == except);
+		}
+		b = e;
+	}
+	sparse_done(src, out, rows, w);
 	return 0;
 }
 
 static inline uint64_t get0u(const uint64_t *v, size_t n, size_t i) { return i < n ? v[i] : 0; }
 
-/* subtensor math.rs vec_mask_sparse_matrix */
-int dn_mx_vec_mask_sparse_matrix(const struct dn_sparse *src, const uint64_t *first,
-				 size_t nfirst, const uint64_t *second, size_t nsecond,
-				 dn_mx_mask_fn fn, void *ctx, struct dn_sparse *out)
+/* subtensor math.rs vec_mask_sparse_matrix. The two predicates the epoch
+ * uses are recognised and inlined. */
+int dn_mx_vec_mask_sparse_matrix(const struct dn_sparse *src, const uint64_t *first, size_t nfirst,
+				 const uint64_t *second, size_t nsecond, dn_mx_mask_fn fn,
+				 void *ctx, struct dn_sparse *out)
 {
-	if (sparse_out_check(src, out, src->rows))
+	uint32_t rows = src->rows, w = 0, b = src->start[0];
+	int op = fn == dn_mx_mask_le ? 1 : fn == dn_mx_mask_lt ? 2 : 0;
+	if (sparse_out_check(src, out, rows))
 		return DN_MX_ENOSPC;
-	uint32_t rows = src->rows;
-	if (fn == dn_mx_mask_le) { /* the outdated-weights mask, inlined */
-		SPARSE_ROWS_BEGIN(src, out, rows)
-		SPARSE_EMIT_IF(out, !(get0u(first, nfirst, i) <= get0u(second, nsecond, j)), j, x);
-		SPARSE_ROWS_END(src, out, rows)
-		return 0;
+	for (uint32_t i = 0; i < rows; i++) {
+		uint32_t e = src->start[i + 1];
+		uint64_t fv = get0u(first, nfirst, i);
+		out->start[i] = w;
+		for (uint32_t k = b; k < e; k++) {
+			uint32_t j = src->col[k];
+			uint64_t sv = get0u(second, nsecond, j);
+			bool drop = op == 1 ? fv <= sv : op == 2 ? fv < sv : fn(fv, sv, ctx);
+			w = emit(out, w, j, src->val[k], !drop);
+		}
+		b = e;
 	}
-	SPARSE_ROWS_BEGIN(src, out, rows)
-	SPARSE_EMIT_IF(out, !fn(get0u(first, nfirst, i), get0u(second, nsecond, j), ctx), j, x);
-	SPARSE_ROWS_END(src, out, rows)
+	sparse_done(src, out, rows, w);
 	return 0;
 }
 
@@ -1591,18 +1605,24 @@ int dn_mx_scalar_vec_mask_sparse_matrix(const struct dn_sparse *src, uint64_t sc
 					const uint64_t *vector, size_t nvector, dn_mx_mask_fn fn,
 					void *ctx, struct dn_sparse *out)
 {
-	if (sparse_out_check(src, out, src->rows))
+	uint32_t rows = src->rows, w = 0, b = src->start[0];
+	int op = fn == dn_mx_mask_le ? 1 : fn == dn_mx_mask_lt ? 2 : 0;
+	if (sparse_out_check(src, out, rows))
 		return DN_MX_ENOSPC;
-	uint32_t rows = src->rows;
-	if (fn == dn_mx_mask_le) { /* the recently-registered mask, inlined */
-		SPARSE_ROWS_BEGIN(src, out, rows)
-		SPARSE_EMIT_IF(out, !(scalar <= get0u(vector, nvector, j)), j, x);
-		SPARSE_ROWS_END(src, out, rows)
-		return 0;
+	for (uint32_t i = 0; i < rows; i++) {
+		uint32_t e = src->start[i + 1];
+		out->start[i] = w;
+		for (uint32_t k = b; k < e; k++) {
+			uint32_t j = src->col[k];
+			uint64_t sv = get0u(vector, nvector, j);
+			bool drop = op == 1   ? scalar <= sv
+				    : op == 2 ? scalar < sv
+					      : fn(scalar, sv, ctx);
+			w = emit(out, w, j, src->val[k], !drop);
+		}
+		b = e;
 	}
-	SPARSE_ROWS_BEGIN(src, out, rows)
-	SPARSE_EMIT_IF(out, !fn(scalar, get0u(vector, nvector, j), ctx), j, x);
-	SPARSE_ROWS_END(src, out, rows)
+	sparse_done(src, out, rows, w);
 	return 0;
 }
 
@@ -1618,32 +1638,43 @@ bool dn_mx_mask_lt(uint64_t a, uint64_t b, void *ctx)
 	return a < b;
 }
 
-/* subtensor math.rs row_hadamard_sparse */
+/* subtensor math.rs row_hadamard_sparse: rows past the vector are cut */
 int dn_mx_row_hadamard_sparse(const struct dn_sparse *src, const dn_i32f32 *v, size_t nv,
 			      struct dn_sparse *out)
 {
-	uint32_t rows = src->rows < nv ? src->rows : (uint32_t)nv;
+	uint32_t rows = src->rows < nv ? src->rows : (uint32_t)nv, w = 0, b = src->start[0];
 	if (sparse_out_check(src, out, rows))
 		return DN_MX_ENOSPC;
-	SPARSE_ROWS_BEGIN(src, out, rows)
-	SPARSE_EMIT(out, j, smul(x, v[i]));
-	SPARSE_ROWS_END(src, out, rows)
+	for (uint32_t i = 0; i < rows; i++) {
+		uint32_t e = src->start[i + 1];
+		out->start[i] = w;
+		for (uint32_t k = b; k < e; k++)
+			w = emit(out, w, src->col[k], smul(src->val[k], v[i]), true);
+		b = e;
+	}
+	sparse_done(src, out, rows, w);
 	return 0;
 }
 
-/* subtensor math.rs mat_vec_mul_sparse */
+/* subtensor math.rs mat_vec_mul_sparse. A column past the vector reads 0,
+ * so its product is 0 and dropped, as the chain drops it. */
 int dn_mx_mat_vec_mul_sparse(const struct dn_sparse *src, const dn_i32f32 *v, size_t nv,
 			     struct dn_sparse *out)
 {
-	if (sparse_out_check(src, out, src->rows))
+	uint32_t rows = src->rows, w = 0, b = src->start[0];
+	if (sparse_out_check(src, out, rows))
 		return DN_MX_ENOSPC;
-	uint32_t rows = src->rows;
-	SPARSE_ROWS_BEGIN(src, out, rows)
-	/* j >= nv reads 0, so its product is 0 and dropped like the chain's
-	 * `if let Some(..)` */
-	dn_i32f32 y = smul(x, get0(v, nv, j));
-	SPARSE_EMIT_IF(out, y != 0, j, y);
-	SPARSE_ROWS_END(src, out, rows)
+	for (uint32_t i = 0; i < rows; i++) {
+		uint32_t e = src->start[i + 1];
+		out->start[i] = w;
+		for (uint32_t k = b; k < e; k++) {
+			uint32_t j = src->col[k];
+			dn_i32f32 y = smul(src->val[k], get0(v, nv, j));
+			w = emit(out, w, j, y, y != 0);
+		}
+		b = e;
+	}
+	sparse_done(src, out, rows, w);
 	return 0;
 }
 
@@ -1651,20 +1682,26 @@ int dn_mx_mat_vec_mul_sparse(const struct dn_sparse *src, const dn_i32f32 *v, si
 int dn_mx_col_clip_sparse(const struct dn_sparse *src, const dn_i32f32 *thr, size_t nthr,
 			  struct dn_sparse *out)
 {
-	if (sparse_out_check(src, out, src->rows))
+	uint32_t rows = src->rows, w = 0, b = src->start[0];
+	if (sparse_out_check(src, out, rows))
 		return DN_MX_ENOSPC;
-	uint32_t rows = src->rows;
-	SPARSE_ROWS_BEGIN(src, out, rows)
-	dn_i32f32 th = get0(thr, nthr, j);
-	bool clip = th < x;
-	SPARSE_EMIT_IF(out, !clip || th > 0, j, clip ? th : x);
-	SPARSE_ROWS_END(src, out, rows)
+	for (uint32_t i = 0; i < rows; i++) {
+		uint32_t e = src->start[i + 1];
+		out->start[i] = w;
+		for (uint32_t k = b; k < e; k++) {
+			uint32_t j = src->col[k];
+			dn_i32f32 x = src->val[k], th = get0(thr, nthr, j);
+			bool clip = th < x; /* clipped to a threshold <= 0: dropped */
+			w = emit(out, w, j, clip ? th : x, !clip || th > 0);
+		}
+		b = e;
+	}
+	sparse_done(src, out, rows, w);
 	return 0;
 }
 
 /* subtensor math.rs matmul_sparse */
-size_t dn_mx_matmul_sparse(const struct dn_sparse *m, const dn_i32f32 *v, size_t nv,
-			   dn_i32f32 *out)
+size_t dn_mx_matmul_sparse(const struct dn_sparse *m, const dn_i32f32 *v, size_t nv, dn_i32f32 *out)
 {
 	uint32_t columns = m->cols;
 	for (uint32_t j = 0; j < columns; j++)
@@ -1772,8 +1809,8 @@ static inline uint32_t col_at(const struct dn_sparse *m, uint32_t k, uint32_t en
 }
 
 /* subtensor math.rs interpolate_sparse */
-int dn_mx_interpolate_sparse(const struct dn_sparse *a, const struct dn_sparse *b,
-			     dn_i32f32 ratio, struct dn_sparse *out, struct dn_arena *ar)
+int dn_mx_interpolate_sparse(const struct dn_sparse *a, const struct dn_sparse *b, dn_i32f32 ratio,
+			     struct dn_sparse *out, struct dn_arena *ar)
 {
 	if (ratio == 0)
 		return dn_sparse_copy(out, a);
@@ -1797,7 +1834,8 @@ int dn_mx_interpolate_sparse(const struct dn_sparse *a, const struct dn_sparse *
 			uint32_t pa = a->start[i], ea = a->start[i + 1];
 			uint32_t pb = b->start[i], eb = b->start[i + 1];
 			for (;;) {
-				uint32_t ja = col_at(a, pa, ea, columns), jb = col_at(b, pb, eb, columns);
+				uint32_t ja = col_at(a, pa, ea, columns),
+					 jb = col_at(b, pb, eb, columns);
 				uint32_t j = ja < jb ? ja : jb;
 				if (j == UINT32_MAX)
 					break;
@@ -1852,8 +1890,8 @@ int dn_mx_interpolate_sparse(const struct dn_sparse *a, const struct dn_sparse *
 }
 
 /* subtensor math.rs mat_ema_sparse */
-int dn_mx_mat_ema_sparse(const struct dn_sparse *new_, const struct dn_sparse *old,
-			 dn_i32f32 alpha, struct dn_sparse *out, struct dn_arena *ar)
+int dn_mx_mat_ema_sparse(const struct dn_sparse *new_, const struct dn_sparse *old, dn_i32f32 alpha,
+			 struct dn_sparse *out, struct dn_arena *ar)
 {
 	/* ⚠ the accumulator width is the row count ("assume square") */
 	uint32_t n = new_->rows;
@@ -1874,7 +1912,8 @@ int dn_mx_mat_ema_sparse(const struct dn_sparse *new_, const struct dn_sparse *o
 		if (row_sorted(new_, i) && (!has_old || row_sorted(old, i))) {
 			/* merge: acc = sat_add(sat_add(0, alpha*new), (1-alpha)*old) */
 			uint32_t pa = new_->start[i], ea = new_->start[i + 1];
-			uint32_t pb = has_old ? old->start[i] : 0, eb = has_old ? old->start[i + 1] : 0;
+			uint32_t pb = has_old ? old->start[i] : 0,
+				 eb = has_old ? old->start[i + 1] : 0;
 			for (;;) {
 				uint32_t ja = col_at(new_, pa, ea, n), jb = col_at(old, pb, eb, n);
 				uint32_t j = ja < jb ? ja : jb;
@@ -2026,8 +2065,8 @@ int dn_mx_liquid_alpha(const struct dn_mat *w, const struct dn_mat *b, const dn_
 		return DN_MX_ENOSPC;
 	for (uint32_t i = 0; i < w->rows; i++)
 		for (uint32_t j = 0; j < cols; j++)
-			dn_mat_row(out, i)[j] =
-				dn_mx_alpha_sigmoid(c[j], dn_mat_row(w, i)[j], dn_mat_row(b, i)[j], p);
+			dn_mat_row(out, i)[j] = dn_mx_alpha_sigmoid(c[j], dn_mat_row(w, i)[j],
+								    dn_mat_row(b, i)[j], p);
 	return 0;
 }
 

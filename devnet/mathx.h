@@ -117,7 +117,7 @@ int dn_mat_copy(struct dn_mat *dst, const struct dn_mat *src);
  * `cap` the number of entries col/val can hold. */
 struct dn_sparse {
 	uint32_t rows, cols;
-	uint32_t cap;  /* entries */
+	uint32_t cap; /* entries */
 	uint32_t rcap; /* rows */
 	uint32_t *start; /* rcap + 1 offsets */
 	uint32_t *col;
@@ -231,13 +231,11 @@ void dn_mx_stake_normalize_64(dn_i64f64 *x, size_t n, dn_i32f32 *out);
 
 /* math.rs vecdiv: out[i] = x[i] safe_div y[i] (missing y -> 0 -> 0).
  * Returns nx (the output length). out may alias x. */
-size_t dn_mx_vecdiv(const dn_i32f32 *x, size_t nx, const dn_i32f32 *y, size_t ny,
-		    dn_i32f32 *out);
+size_t dn_mx_vecdiv(const dn_i32f32 *x, size_t nx, const dn_i32f32 *y, size_t ny, dn_i32f32 *out);
 
 /* math.rs vec_mul: out[i] = checked_mul(a[i], b[i]) or 0 on overflow, for
  * i < min(na, nb). Returns min(na, nb). out may alias a or b. */
-size_t dn_mx_vec_mul(const dn_i32f32 *a, size_t na, const dn_i32f32 *b, size_t nb,
-		     dn_i32f32 *out);
+size_t dn_mx_vec_mul(const dn_i32f32 *a, size_t na, const dn_i32f32 *b, size_t nb, dn_i32f32 *out);
 
 /* math.rs clamp_value: max(min(value, high), low). */
 static inline dn_i32f32 dn_mx_clamp_value(dn_i32f32 value, dn_i32f32 low, dn_i32f32 high)
@@ -248,13 +246,12 @@ static inline dn_i32f32 dn_mx_clamp_value(dn_i32f32 value, dn_i32f32 low, dn_i32
 
 /* math.rs is_topk: out[i] true unless i is among the n - k smallest
  * (stable ascending sort: ties clear the lower index first); n < k -> all
- * true. Scratch: n uint32 twice. 0 or DN_MX_ENOSPC. */
+ * true. Scratch: n uint32. 0 or DN_MX_ENOSPC. */
 int dn_mx_is_topk(const dn_i32f32 *x, size_t n, size_t k, bool *out, struct dn_arena *a);
 
 /* math.rs is_topk_nonzero: like is_topk but starting from x[i] != 0 (so zero
  * entries are never in, even when n < k). */
-int dn_mx_is_topk_nonzero(const dn_i32f32 *x, size_t n, size_t k, bool *out,
-			  struct dn_arena *a);
+int dn_mx_is_topk_nonzero(const dn_i32f32 *x, size_t n, size_t k, bool *out, struct dn_arena *a);
 
 /* math.rs vec_max_upscale_to_u16: scale so the max becomes 65535, with the
  * chain's three branches (max 0, max > 32768, otherwise) and round() ties
@@ -282,9 +279,11 @@ void dn_mx_inplace_mask_vector(const bool *mask, size_t mlen, dn_i32f32 *v, size
  * elements equal to the pivot go to neither side; lower/upper stake sums
  * saturate; a missing stake/score index reads 0. `idx` (nidx entries,
  * indices into stake/score) is the initial partition. Returns 0 when
- * nstake != nscore (the chain logs and returns 0). Runs in O(n log n) even
- * on inputs that make the chain's algorithm quadratic (same answer).
- * Scratch: 2 * nidx I32F32 + 3 * nidx uint32. 0 or DN_MX_ENOSPC. */
+ * nstake != nscore (the chain logs and returns 0). Same answer as the
+ * chain's loop, in O(n) expected and O(n log n) worst case whenever the
+ * stakes are >= 0 and nothing saturates (always the case in the epoch: see
+ * mathx.c); otherwise it runs the chain's loop itself. Scratch:
+ * 2 * nidx I32F32 + 3 * nidx uint32 + 6 * nidx I32F32. 0 or DN_MX_ENOSPC. */
 int dn_mx_weighted_median(const dn_i32f32 *stake, size_t nstake, const dn_i32f32 *score,
 			  size_t nscore, const uint32_t *idx, size_t nidx, dn_i32f32 minority,
 			  dn_i32f32 partition_lo, dn_i32f32 partition_hi, struct dn_arena *a,
@@ -336,8 +335,7 @@ void dn_mx_inplace_col_clip(struct dn_mat *m, const dn_i32f32 *thr, size_t nthr)
 /* math.rs inplace_mask_matrix: mask is row-major mrows x mcols; mask true,
  * or (i, j) outside the mask, zeroes m[i][j]; ⚠ no-op when the mask has no
  * rows or mcols == 0. */
-void dn_mx_inplace_mask_matrix(const bool *mask, uint32_t mrows, uint32_t mcols,
-			       struct dn_mat *m);
+void dn_mx_inplace_mask_matrix(const bool *mask, uint32_t mrows, uint32_t mcols, struct dn_mat *m);
 
 /* math.rs inplace_mask_rows: rows with mask[i] (true when i >= mlen) zeroed. */
 void dn_mx_inplace_mask_rows(const bool *mask, size_t mlen, struct dn_mat *m);
@@ -357,14 +355,12 @@ void dn_mx_inplace_mask_diag_except_index(struct dn_mat *m, uint32_t except);
 /* math.rs row_hadamard: out[i][j] = v[i] saturating_mul m[i][j] for
  * i < min(rows, nv); an empty matrix (rows == 0 or cols == 0) gives 1 x 0.
  * out must not alias m unless out == m (then in place). 0 or DN_MX_ENOSPC. */
-int dn_mx_row_hadamard(const struct dn_mat *m, const dn_i32f32 *v, size_t nv,
-		       struct dn_mat *out);
+int dn_mx_row_hadamard(const struct dn_mat *m, const dn_i32f32 *v, size_t nv, struct dn_mat *out);
 
 /* math.rs mat_vec_mul: out[i][j] = vec_mul(row i, v), so out is rows x
  * min(cols, nv); an empty matrix gives 1 x 0. out may be m. 0 or
  * DN_MX_ENOSPC. */
-int dn_mx_mat_vec_mul(const struct dn_mat *m, const dn_i32f32 *v, size_t nv,
-		      struct dn_mat *out);
+int dn_mx_mat_vec_mul(const struct dn_mat *m, const dn_i32f32 *v, size_t nv, struct dn_mat *out);
 
 /* math.rs matmul: out[j] = sat-sum over rows i (in order) of
  * v[i] sat_mul m[i][j] (v missing -> 0). Returns cols (0 if rows == 0). */
@@ -411,12 +407,12 @@ size_t dn_mx_row_sum_sparse(const struct dn_sparse *m, dn_i32f32 *out);
 
 /* math.rs inplace_col_normalize_sparse: saturating column sums over
  * col < cols; entries of a column with non-zero sum safe_div it; col >= cols
- * untouched. Scratch: 48 bytes per column. 0 or DN_MX_ENOSPC. */
+ * untouched. Scratch: 64 bytes per column. 0 or DN_MX_ENOSPC. */
 int dn_mx_inplace_col_normalize_sparse(struct dn_sparse *m, struct dn_arena *a);
 
 /* math.rs inplace_col_max_upscale_sparse: column max (from 0) over col <
  * cols; entries safe_div a non-zero max (explicit zeros stay). Scratch:
- * 48 bytes per column. 0 or DN_MX_ENOSPC. */
+ * 64 bytes per column. 0 or DN_MX_ENOSPC. */
 int dn_mx_inplace_col_max_upscale_sparse(struct dn_sparse *m, struct dn_arena *a);
 
 /* math.rs mask_rows_sparse: rows with mask[i] (true when i >= mlen) become
@@ -437,9 +433,9 @@ typedef bool (*dn_mx_mask_fn)(uint64_t a, uint64_t b, void *ctx);
 /* math.rs vec_mask_sparse_matrix: drop (i, j) when fn(first[i], second[j])
  * (either read as 0 when out of range). Used for outdated weights
  * (updated <= registered) and commit-reveal (commit < registered). */
-int dn_mx_vec_mask_sparse_matrix(const struct dn_sparse *src, const uint64_t *first,
-				 size_t nfirst, const uint64_t *second, size_t nsecond,
-				 dn_mx_mask_fn fn, void *ctx, struct dn_sparse *out);
+int dn_mx_vec_mask_sparse_matrix(const struct dn_sparse *src, const uint64_t *first, size_t nfirst,
+				 const uint64_t *second, size_t nsecond, dn_mx_mask_fn fn,
+				 void *ctx, struct dn_sparse *out);
 
 /* math.rs scalar_vec_mask_sparse_matrix: drop (i, j) when
  * fn(scalar, vector[j]) (0 when out of range). Used for the recently-
@@ -483,23 +479,25 @@ size_t dn_mx_matmul_transpose_sparse(const struct dn_sparse *m, const dn_i32f32 
  * (b - a) saturating, entries > 0 emitted in column order. out must not
  * alias a or b; needs rcap >= a->rows (or b's for the copies) and cap >=
  * nnz(a) + nnz(b). Scratch: 2 * columns I32F32 + columns uint32 + bytes. */
-int dn_mx_interpolate_sparse(const struct dn_sparse *a, const struct dn_sparse *b,
-			     dn_i32f32 ratio, struct dn_sparse *out, struct dn_arena *ar);
+int dn_mx_interpolate_sparse(const struct dn_sparse *a, const struct dn_sparse *b, dn_i32f32 ratio,
+			     struct dn_sparse *out, struct dn_arena *ar);
 
 /* math.rs mat_ema_sparse: per row, accumulate alpha * new then (1 - alpha) *
  * old (saturating, duplicates add up) into a dense row of width
  * ⚠ new->rows (the chain assumes square; col >= new->rows is ignored), emit
  * entries > 0 in column order. Rows = new->rows (old's missing rows: no
- * decay term). out must not alias; cap >= nnz(new) + nnz(old). */
-int dn_mx_mat_ema_sparse(const struct dn_sparse *new_, const struct dn_sparse *old,
-			 dn_i32f32 alpha, struct dn_sparse *out, struct dn_arena *ar);
+ * decay term). out must not alias; cap >= nnz(new) + nnz(old). Scratch:
+ * 13 bytes per row of new. 0 or DN_MX_ENOSPC. */
+int dn_mx_mat_ema_sparse(const struct dn_sparse *new_, const struct dn_sparse *old, dn_i32f32 alpha,
+			 struct dn_sparse *out, struct dn_arena *ar);
 
 /* math.rs mat_ema_alpha_sparse: alpha is dense (rows x width). Shapes
  * (row counts) differ -> copy of new. Per row: decayed[j] = (1 - a_ij) *
  * old_ij for old entries j < width (assignment: duplicates, last wins);
  * then for each new entry in new's order with j < width: min(1, decayed[j]
  * + max(0, a_ij * new_ij)), emitted if > 0. ⚠ old entries with no new entry
- * vanish. out must not alias; cap >= nnz(new). */
+ * vanish. out must not alias; cap >= nnz(new). Scratch: width I32F32.
+ * 0 or DN_MX_ENOSPC. */
 int dn_mx_mat_ema_alpha_sparse(const struct dn_sparse *new_, const struct dn_sparse *old,
 			       const struct dn_mat *alpha, struct dn_sparse *out,
 			       struct dn_arena *ar);

@@ -10,7 +10,9 @@
 
 /* Only commands that work are listed. */
 const struct nd_command *const nd_commands[] = {
+	&nd_cmd_epoch,
 	&nd_cmd_verify,
+	&nd_cmd_bench,
 	&nd_cmd_version,
 	&nd_cmd_help,
 	NULL,

@@ -21,7 +21,7 @@ enum { MAX_UIDS = 65535, MAX_CAPTURES = 32 };
 struct hparams {
 	struct dn_epoch_params p;
 	uint32_t cutoff_factor_milli; /* ActivityCutoffFactorMilli */
-	bool bonds_reset_on;          /* BondsResetOn */
+	bool bonds_reset_on; /* BondsResetOn */
 };
 
 struct capture {
@@ -93,8 +93,8 @@ static const struct param *find_param(const char *name)
 }
 
 /* Reads one hyperparameter value at path into hp. */
-static int set_param(struct nd_vrec *r, struct hparams *hp, const struct param *pm,
-		     json_t *v, const char *path)
+static int set_param(struct nd_vrec *r, struct hparams *hp, const struct param *pm, json_t *v,
+		     const char *path)
 {
 	char *base = (char *)hp + pm->off;
 	int64_t x;
@@ -164,7 +164,8 @@ static int set_params(struct nd_vrec *r, struct hparams *hp, const char *path, b
 		return -1;
 	if (!json_is_object(obj))
 		return nd_vbad(r, path, "expected an object of hyperparameters");
-	json_object_foreach(obj, key, v) {
+	json_object_foreach(obj, key, v)
+	{
 		char p[192];
 		const struct param *pm = find_param(key);
 		snprintf(p, sizeof(p), "%s.%s", path, key);
@@ -180,12 +181,14 @@ static int set_params(struct nd_vrec *r, struct hparams *hp, const char *path, b
 	return 0;
 }
 
-/* Defaults of the chain's test runtime, which the vectors were made with;
- * a case states what it depends on. */
+/* A new subnet's values on the production runtime, but with commit-reveal
+ * off and TaoWeight 0 (cases have no commits and no root stake); the
+ * vectors state every value they depend on. */
 static void params_init(struct hparams *hp)
 {
 	dn_epoch_params_default(&hp->p);
 	hp->p.tao_weight = 0;
+	hp->p.commit_reveal = false;
 	hp->cutoff_factor_milli = 13889;
 	hp->bonds_reset_on = false;
 	hp->p.activity_cutoff = dn_epoch_activity_cutoff(hp->cutoff_factor_milli, hp->p.tempo);
@@ -219,7 +222,8 @@ static int read_rows(struct nd_ecase *c, const char *path, struct dn_row16 *rows
 		return 0;
 	if (!json_is_object(obj))
 		return nd_vbad(c->r, path, "expected an object of rows by uid");
-	json_object_foreach(obj, key, row) {
+	json_object_foreach(obj, key, row)
+	{
 		char p[192];
 		dn_u128 uid;
 		snprintf(p, sizeof(p), "%s.%s", path, key);
@@ -483,7 +487,8 @@ static int step_simple(struct nd_ecase *c, const char *op, const char *path)
 		if (nd_vu64(c->r, p, &v))
 			return -1;
 		if (!c->dry)
-			c->stake[uid] = c->stake[uid] > UINT64_MAX - v ? UINT64_MAX : c->stake[uid] + v;
+			c->stake[uid] =
+				c->stake[uid] > UINT64_MAX - v ? UINT64_MAX : c->stake[uid] + v;
 		return 0;
 	}
 	if (strcmp(op, "set_last_update") == 0) {
@@ -541,9 +546,12 @@ static uint16_t stored_bond(const struct nd_ecase *c, uint32_t i, uint32_t j)
 
 /* Quantities an expectation may name. */
 static const char *const quantities[] = {
-	"dividends_u16", "incentive_u16", "consensus_u16", "validator_trust_u16",
-	"stake_weight_u16", "emission", "server_emission", "validator_emission",
-	"validator_permit", "dividend_proportion_bits", "bond_u16", "bond_proportion_bits",
+	"dividends_u16",      "incentive_u16",
+	"consensus_u16",      "validator_trust_u16",
+	"stake_weight_u16",   "emission",
+	"server_emission",    "validator_emission",
+	"validator_permit",   "dividend_proportion_bits",
+	"bond_u16",	      "bond_proportion_bits",
 	"total_emission_sum",
 };
 
@@ -580,15 +588,15 @@ static bool observe(const struct nd_ecase *c, const char *what, uint32_t uid, ui
 	};
 	for (size_t k = 0; k < sizeof(u16s) / sizeof(u16s[0]); k++)
 		if (strcmp(what, u16s[k].name) == 0) {
-			const uint16_t *v = *(uint16_t *const *)(const void *)((const char *)r +
-									      u16s[k].off);
+			const uint16_t *v =
+				*(uint16_t *const *)(const void *)((const char *)r + u16s[k].off);
 			*out = v[uid];
 			return true;
 		}
 	for (size_t k = 0; k < sizeof(u64s) / sizeof(u64s[0]); k++)
 		if (strcmp(what, u64s[k].name) == 0) {
-			const uint64_t *v = *(uint64_t *const *)(const void *)((const char *)r +
-									      u64s[k].off);
+			const uint64_t *v =
+				*(uint64_t *const *)(const void *)((const char *)r + u64s[k].off);
 			*out = v[uid];
 			return true;
 		}
@@ -745,10 +753,12 @@ static int check_expectations(struct nd_ecase *c, const char *path)
 			char label[64];
 			if (pair) {
 				snprintf(p, sizeof(p), "%s.i", e);
-				if (!(uids && i_from_uid) && nd_vint(r, p, 0, (int64_t)c->n - 1, &i))
+				if (!(uids && i_from_uid) &&
+				    nd_vint(r, p, 0, (int64_t)c->n - 1, &i))
 					return -1;
 				snprintf(p, sizeof(p), "%s.j", e);
-				if (!(uids && !i_from_uid) && nd_vint(r, p, 0, (int64_t)c->n - 1, &j))
+				if (!(uids && !i_from_uid) &&
+				    nd_vint(r, p, 0, (int64_t)c->n - 1, &j))
 					return -1;
 				if (uids && i_from_uid)
 					i = uids[u];
@@ -870,8 +880,8 @@ static int run_once(struct nd_vrec *r, enum dn_epoch_variant v, bool dry,
 	return rc;
 }
 
-int nd_ecase_run(struct nd_vrec *r, int only, const struct nd_ecase_hooks *hooks,
-		 struct nd_vout *o, struct nd_ecase_tally *tally)
+int nd_ecase_run(struct nd_vrec *r, int only, const struct nd_ecase_hooks *hooks, struct nd_vout *o,
+		 struct nd_ecase_tally *tally)
 {
 	enum dn_epoch_variant variants[2];
 	int nv = 0;
@@ -881,7 +891,8 @@ int nd_ecase_run(struct nd_vrec *r, int only, const struct nd_ecase_hooks *hooks
 		for (size_t k = 0; k < json_array_size(list) && nv < 2; k++) {
 			const char *s = json_string_value(json_array_get(list, k));
 			if (!s || (strcmp(s, "sparse") != 0 && strcmp(s, "dense") != 0))
-				return nd_vbad(r, "variants", "expected \"sparse\" and/or \"dense\"");
+				return nd_vbad(r, "variants",
+					       "expected \"sparse\" and/or \"dense\"");
 			variants[nv++] = strcmp(s, "dense") == 0 ? DN_EPOCH_DENSE : DN_EPOCH_SPARSE;
 		}
 	} else if (one) {
@@ -891,12 +902,14 @@ int nd_ecase_run(struct nd_vrec *r, int only, const struct nd_ecase_hooks *hooks
 	} else {
 		variants[nv++] = DN_EPOCH_SPARSE;
 	}
+	if (only >= 0) { /* the caller's choice wins over the record's */
+		variants[0] = (enum dn_epoch_variant)only;
+		nv = 1;
+	}
 	struct nd_ecase_tally scratch = {0};
 	if (run_once(r, variants[0], true, NULL, o, &scratch))
 		return -1;
 	for (int k = 0; k < nv; k++) {
-		if (only >= 0 && (int)variants[k] != only)
-			continue;
 		if (run_once(r, variants[k], false, hooks, o, tally))
 			return -1;
 	}
@@ -991,8 +1004,7 @@ static int mcase_init(struct mcase *m)
 }
 
 /* The value of a per-mechanism quantity; false if unknown. */
-static bool mobserve(const struct dn_epoch_result *r, const char *what, uint32_t uid,
-		     dn_i128 *out)
+static bool mobserve(const struct dn_epoch_result *r, const char *what, uint32_t uid, dn_i128 *out)
 {
 	if (strcmp(what, "incentive_u16") == 0)
 		*out = r->incentive[uid];

@@ -37,11 +37,12 @@ struct nd_ecase_tally {
 };
 
 /* Runs the case of record r once per variant it names ("variant" or
- * "variants"; sparse when it names none) or only `only` when >= 0.
+ * "variants"; sparse when it names none), or once with variant `only`
+ * when only >= 0.
  * Mismatches are explained in o, prefixed by variant and step. Returns 0,
  * or -1 on bad input (r->bad, r->err). */
-int nd_ecase_run(struct nd_vrec *r, int only, const struct nd_ecase_hooks *hooks,
-		 struct nd_vout *o, struct nd_ecase_tally *tally);
+int nd_ecase_run(struct nd_vrec *r, int only, const struct nd_ecase_hooks *hooks, struct nd_vout *o,
+		 struct nd_ecase_tally *tally);
 
 /* Read access for hooks. */
 uint32_t nd_ecase_n(const struct nd_ecase *c);

@@ -21,6 +21,21 @@ enum nd_vstatus { ND_V_PASS, ND_V_FAIL, ND_V_SKIP };
  * and compares; mismatches (or the skip reason) are explained in o. */
 typedef enum nd_vstatus (*nd_vcheck)(struct nd_vrec *r, struct nd_vout *o);
 
+/* One record kind and its checker (NULL: skipped, with `reason`). Each
+ * family of checkers (nodes/verify_<family>.c) exports a table of these,
+ * ended by an entry whose kind is NULL; verify.c searches them all. */
+struct nd_vkind {
+	const char *kind;
+	nd_vcheck check;
+	const char *reason;
+};
+
+extern const struct nd_vkind nd_vkinds_epoch[];        /* verify_epoch.c */
+extern const struct nd_vkind nd_vkinds_pool[];         /* verify_pool.c */
+extern const struct nd_vkind nd_vkinds_emission[];     /* verify_emission.c */
+extern const struct nd_vkind nd_vkinds_registry[];     /* verify_registry.c */
+extern const struct nd_vkind nd_vkinds_distribution[]; /* verify_distribution.c */
+
 struct nd_verify_opts {
 	const char *kind; /* only records of this kind, or NULL */
 	const char *match; /* only records whose label contains this, or NULL */
@@ -36,12 +51,8 @@ struct nd_verify_totals {
  * error is printed to stderr and counted in t->bad). */
 int nd_verify_file(const char *path, const struct nd_verify_opts *opts, struct nd_verify_totals *t);
 
-/* Checkers, one per record family. */
+/* Checkers shared by the epoch family (verify_math.c, verify_mechanism.c). */
 enum nd_vstatus nd_verify_math(struct nd_vrec *r, struct nd_vout *o);
 enum nd_vstatus nd_verify_mechanism_math(struct nd_vrec *r, struct nd_vout *o);
-enum nd_vstatus nd_verify_epoch_scenario(struct nd_vrec *r, struct nd_vout *o);
-enum nd_vstatus nd_verify_mechanism(struct nd_vrec *r, struct nd_vout *o);
-enum nd_vstatus nd_verify_relation(struct nd_vrec *r, struct nd_vout *o);
-enum nd_vstatus nd_verify_consistency(struct nd_vrec *r, struct nd_vout *o);
 
 #endif

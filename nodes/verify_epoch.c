@@ -2,7 +2,7 @@
  * Checkers for the epoch records of tests/vectors/epoch.json: whole epochs
  * (`epoch_scenario`), several mechanisms (`mechanism_scenario`,
  * `mechanism_relation`), the liquid-alpha relation (`relation`) and the
- * epoch input guard (`consistency`).
+ * epoch input guard (`consistency`); also lists the math checkers.
  */
 #include "devnet/epoch.h"
 #include "devnet/mathx.h"
@@ -25,14 +25,14 @@ static enum nd_vstatus tally_status(struct nd_vrec *r, const struct nd_ecase_tal
 	return t->failed ? ND_V_FAIL : ND_V_PASS;
 }
 
-enum nd_vstatus nd_verify_epoch_scenario(struct nd_vrec *r, struct nd_vout *o)
+static enum nd_vstatus check_epoch_scenario(struct nd_vrec *r, struct nd_vout *o)
 {
 	struct nd_ecase_tally t = {0};
 	nd_ecase_run(r, -1, NULL, o, &t);
 	return tally_status(r, &t, o);
 }
 
-enum nd_vstatus nd_verify_mechanism(struct nd_vrec *r, struct nd_vout *o)
+static enum nd_vstatus check_mechanism(struct nd_vrec *r, struct nd_vout *o)
 {
 	struct nd_ecase_tally t = {0};
 	nd_mcase_run(r, o, &t);
@@ -41,7 +41,7 @@ enum nd_vstatus nd_verify_mechanism(struct nd_vrec *r, struct nd_vout *o)
 
 /* compute_bonds (dense) with liquid alpha on, alpha_low = alpha_high, is
  * the fixed-alpha EMA up to the alpha's u16 rounding. */
-enum nd_vstatus nd_verify_relation(struct nd_vrec *r, struct nd_vout *o)
+static enum nd_vstatus check_relation(struct nd_vrec *r, struct nd_vout *o)
 {
 	dn_i128 *w, *b, *cons, eps;
 	size_t wr, wc, br, bc, nc;
@@ -96,7 +96,7 @@ enum nd_vstatus nd_verify_relation(struct nd_vrec *r, struct nd_vout *o)
 		x[i] = off.v[i];
 	}
 	return nd_vcmp_fx_vec(o, "liquid vs fixed", ND_I32F32, g, n, x, n, eps) ? ND_V_FAIL
-										  : ND_V_PASS;
+										: ND_V_PASS;
 }
 
 /* is_epoch_input_state_consistent over {"uid": hotkey} maps. */
@@ -111,7 +111,8 @@ static int consistent(struct nd_vrec *r, const char *path, bool *out)
 		return nd_vbad(r, path, "expected an object of uid: hotkey");
 	size_t n = json_object_size(map), k = 0;
 	uint64_t *keys = nd_valloc(r, n, sizeof(uint64_t));
-	json_object_foreach(map, key, v) {
+	json_object_foreach(map, key, v)
+	{
 		char p[192];
 		snprintf(p, sizeof(p), "%s.%s", path, key);
 		if (nd_vu64_node(r, v, p, &keys[k++]))
@@ -121,7 +122,7 @@ static int consistent(struct nd_vrec *r, const char *path, bool *out)
 	return 0;
 }
 
-enum nd_vstatus nd_verify_consistency(struct nd_vrec *r, struct nd_vout *o)
+static enum nd_vstatus check_consistency(struct nd_vrec *r, struct nd_vout *o)
 {
 	json_t *inputs = nd_vneed(r, "inputs");
 	const char *key;
@@ -137,7 +138,8 @@ enum nd_vstatus nd_verify_consistency(struct nd_vrec *r, struct nd_vout *o)
 		return nd_vcmp_bool_vec(o, "consistent", &got, 1, &want, 1) ? ND_V_FAIL : ND_V_PASS;
 	}
 	/* one map per subnet: the check is per subnet */
-	json_object_foreach(inputs, key, v) {
+	json_object_foreach(inputs, key, v)
+	{
 		char in[160], ex[160];
 		bool got, want;
 		snprintf(in, sizeof(in), "inputs.%s", key);
@@ -148,3 +150,14 @@ enum nd_vstatus nd_verify_consistency(struct nd_vrec *r, struct nd_vout *o)
 	}
 	return bad ? ND_V_FAIL : ND_V_PASS;
 }
+
+const struct nd_vkind nd_vkinds_epoch[] = {
+	{"math", nd_verify_math, NULL},
+	{"mechanism_math", nd_verify_mechanism_math, NULL},
+	{"epoch_scenario", check_epoch_scenario, NULL},
+	{"mechanism_scenario", check_mechanism, NULL},
+	{"mechanism_relation", check_mechanism, NULL},
+	{"relation", check_relation, NULL},
+	{"consistency", check_consistency, NULL},
+	{NULL, NULL, NULL},
+};

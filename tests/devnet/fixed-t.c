@@ -160,6 +160,21 @@ static void test_128(void)
 		div_ok += dn_fx128_checked_div(a2, b, frac, &got) && got == want;
 	}
 	is_int(mul_ok, rounds, "128-bit products equal the limb model (20000 random cases)");
+
+	/* I32F32 division (divq fast path) against plain 128-bit arithmetic */
+	int fx_ok = 0;
+	for (int i = 0; i < rounds; i++) {
+		dn_i32f32 a = (dn_i32f32)rng() >> (rng() % 64), b = (dn_i32f32)rng() >> (rng() % 64);
+		if (i == 0)
+			a = DN_FX_MIN, b = -1;
+		dn_i32f32 got;
+		bool g = dn_fx_checked_div(a, b, &got);
+		bool w = b != 0;
+		dn_i128 q = w ? ((dn_i128)a * ((dn_i128)1 << 32)) / b : 0;
+		w = w && q >= DN_FX_MIN && q <= DN_FX_MAX;
+		fx_ok += g == w && (!g || got == q);
+	}
+	is_int(fx_ok, rounds, "I32F32 checked_div equals 128-bit division (20000 random cases)");
 	is_int(div_ok, rounds, "128-bit quotients truncate correctly (20000 random cases)");
 }
 
@@ -182,7 +197,7 @@ static void test_text(void)
 
 int main(void)
 {
-	tap_plan(48);
+	tap_plan(49);
 	test_i32f32();
 	test_exp();
 	test_128();

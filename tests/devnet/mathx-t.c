@@ -7,12 +7,13 @@
  * random inputs from a fixed-seed xorshift generator.
  */
 #include "devnet/mathx.h"
+#include "devnet/xalloc.h"
 #include "tests/tap.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#define FX(x) ((dn_i32f32)(x) * DN_FX_ONE)
+#define FX(x) ((dn_i32f32)(x)*DN_FX_ONE)
 #define HALF ((dn_i32f32)1 << 31)
 
 /* ---- test scaffolding ---------------------------------------------------- */
@@ -38,22 +39,12 @@ static dn_i32f32 rnd_share(struct rng *r, bool sparse)
 	if (sparse && rnd(r) % 2)
 		return 0;
 	switch (rnd(r) % 4) {
-	case 0:
-		return (dn_i32f32)(rnd(r) % 8) << 29; /* coarse: many ties */
-	default:
-		return (dn_i32f32)(rnd(r) % ((uint64_t)DN_FX_ONE + 1));
+	case 0: return (dn_i32f32)(rnd(r) % 8) << 29; /* coarse: many ties */
+	default: return (dn_i32f32)(rnd(r) % ((uint64_t)DN_FX_ONE + 1));
 	}
 }
 
 static unsigned char arena_buf[1 << 22];
-
-static void *xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-	if (p == NULL)
-		abort();
-	return p;
-}
 
 /* Dense matrix -> sparse with the non-zero entries in column order. */
 static void to_sparse(const struct dn_mat *m, struct dn_sparse *s)
@@ -94,6 +85,22 @@ static bool same_mat_sparse(const struct dn_mat *d, const struct dn_sparse *s)
 	return ok;
 }
 
+/* Shuffle each row's entries (the chain's order is whatever was stored). */
+static void shuffle_rows(struct dn_sparse *s, struct rng *r)
+{
+	for (uint32_t i = 0; i < s->rows; i++) {
+		uint32_t b = s->start[i], n = s->start[i + 1] - b;
+		for (uint32_t k = n; k > 1; k--) {
+			uint32_t q = rnd_below(r, k), c = s->col[b + k - 1];
+			dn_i32f32 v = s->val[b + k - 1];
+			s->col[b + k - 1] = s->col[b + q];
+			s->val[b + k - 1] = s->val[b + q];
+			s->col[b + q] = c;
+			s->val[b + q] = v;
+		}
+	}
+}
+
 static void rnd_mat(struct rng *r, struct dn_mat *m, uint32_t rows, uint32_t cols, bool sparse)
 {
 	dn_mat_init(m, rows, cols);
@@ -130,7 +137,8 @@ static bool row_is(const struct dn_sparse *s, uint32_t i, uint32_t n, const uint
 static dn_i32f32 ref_median(const dn_i32f32 *stake, const dn_i32f32 *score, const uint32_t *idx,
 			    size_t n, dn_i32f32 minority, dn_i32f32 lo, dn_i32f32 hi)
 {
-	uint32_t *cur = xmalloc(4 * n + 4), *lower = xmalloc(4 * n + 4), *upper = xmalloc(4 * n + 4);
+	uint32_t *cur = xmalloc(4 * n + 4), *lower = xmalloc(4 * n + 4),
+		 *upper = xmalloc(4 * n + 4);
 	size_t cnt = n, iter = 0;
 	dn_i32f32 res = 0;
 	memcpy(cur, idx, 4 * n);
@@ -223,7 +231,8 @@ static void t_builder(void)
 	is_int(s.rows, 2, "sparse_init: starts with its rows, all empty");
 	is_int(dn_sparse_nnz(&s), 0, "sparse_init: no entries");
 	dn_sparse_reset(&s, 5);
-	is_int(dn_sparse_push(&s, 7, FX(1)), 0, "push: col >= cols is accepted (the chain holds such entries)");
+	is_int(dn_sparse_push(&s, 7, FX(1)), 0,
+	       "push: col >= cols is accepted (the chain holds such entries)");
 	dn_sparse_push(&s, 1, FX(2));
 	dn_sparse_end_row(&s);
 	dn_sparse_push(&s, 0, FX(3));
@@ -258,15 +267,19 @@ static void t_builder(void)
 
 static void t_conversions(void)
 {
-	is_i128(dn_mx_fixed64_from_u64(UINT64_MAX), DN_I128_MAX, "I64F64 from u64 >= 2^63 saturates");
+	is_i128(dn_mx_fixed64_from_u64(UINT64_MAX), DN_I128_MAX,
+		"I64F64 from u64 >= 2^63 saturates");
 	is_i128(dn_mx_fixed64_from_u64(5), (dn_i128)5 << 64, "I64F64 from u64");
-	is_int((intmax_t)dn_mx_fixed64_to_u64(-1), 0, "fixed64_to_u64: negative fraction floors to 0");
+	is_int((intmax_t)dn_mx_fixed64_to_u64(-1), 0,
+	       "fixed64_to_u64: negative fraction floors to 0");
 	ok(dn_mx_fixed96_to_u64(DN_I128_MAX) == UINT64_MAX, "I96F32 -> u64 saturates high");
-	is_int((intmax_t)dn_mx_fixed96_to_u64(-((dn_i128)1 << 40)), 0, "I96F32 -> u64: negative is 0");
+	is_int((intmax_t)dn_mx_fixed96_to_u64(-((dn_i128)1 << 40)), 0,
+	       "I96F32 -> u64: negative is 0");
 	is_bits(dn_mx_ema_alpha_from_bma(900000), 429496730, "alpha(bma 900000) = 0.1 (f64 bits)");
 	is_bits(dn_mx_ema_alpha_from_bma(0), DN_FX_ONE, "alpha(bma 0) = 1");
 	is_bits(dn_mx_ema_alpha_from_bma(1000000), 0, "alpha(bma 1e6) = 0");
-	is_bits(dn_mx_ema_alpha_from_bma(2000000), -DN_FX_ONE, "alpha(bma 2e6) = -1 (saturating_sub, no clamp)");
+	is_bits(dn_mx_ema_alpha_from_bma(2000000), -DN_FX_ONE,
+		"alpha(bma 2e6) = -1 (saturating_sub, no clamp)");
 	/* share -> rao against the general I96F32 path */
 	struct rng r = {42};
 	bool same = true;
@@ -284,7 +297,8 @@ static void t_conversions(void)
 	ok(!dn_mx_checked_sum_u16(big, 2, &c16), "checked_sum u16 overflow -> none");
 	uint64_t c64 = 7;
 	ok(dn_mx_checked_sum_u64(NULL, 0, &c64) && c64 == 0, "checked_sum of nothing is 0");
-	is_bits(dn_mx_fixed_to_fixed_u16_proportion(FX(65535)), DN_FX_ONE, "65535 as proportion is 1");
+	is_bits(dn_mx_fixed_to_fixed_u16_proportion(FX(65535)), DN_FX_ONE,
+		"65535 as proportion is 1");
 }
 
 static void t_vectors(void)
@@ -338,13 +352,15 @@ static void t_vectors(void)
 	dn_mx_inplace_mask_vector(NULL, 0, v, 3);
 	ok(v[0] && v[1] && v[2], "inplace_mask_vector: an empty mask does nothing");
 	dn_mx_inplace_mask_vector(m1, 1, v, 3);
-	ok(v[0] == FX(1) && v[1] == 0 && v[2] == 0, "inplace_mask_vector: beyond the mask is masked");
+	ok(v[0] == FX(1) && v[1] == 0 && v[2] == 0,
+	   "inplace_mask_vector: beyond the mask is masked");
 
 	/* max-upscale branches */
 	dn_i32f32 up[3] = {0, HALF, DN_FX_ONE};
 	uint16_t u[3];
 	dn_mx_vec_max_upscale_to_u16(up, 3, u);
-	ok(u[0] == 0 && u[1] == 32768 && u[2] == 65535, "vec_max_upscale: 0.5 of max rounds to 32768");
+	ok(u[0] == 0 && u[1] == 32768 && u[2] == 65535,
+	   "vec_max_upscale: 0.5 of max rounds to 32768");
 	dn_i32f32 huge[2] = {FX(40000), FX(20000)};
 	dn_mx_vec_max_upscale_to_u16(huge, 2, u);
 	ok(u[0] == 65535 && u[1] == 32767,
@@ -356,7 +372,8 @@ static void t_vectors(void)
 	dn_mx_vec_u16_max_upscale_to_u16(w16, 3, o16);
 	ok(o16[0] == 32768 && o16[2] == 65535, "vec_u16_max_upscale: ties round away from zero");
 	uint16_t lim[2] = {1, 1};
-	ok(dn_mx_check_vec_max_limited(lim, 2, 32768) && !dn_mx_check_vec_max_limited(lim, 2, 32767),
+	ok(dn_mx_check_vec_max_limited(lim, 2, 32768) &&
+		   !dn_mx_check_vec_max_limited(lim, 2, 32767),
 	   "check_vec_max_limited: 0.5 vs limits 32768 / 32767");
 	uint16_t zl[2] = {0, 0};
 	ok(dn_mx_check_vec_max_limited(zl, 2, 0), "check_vec_max_limited: all zero passes limit 0");
@@ -401,7 +418,8 @@ static void t_median(void)
 	dn_mx_weighted_median_col_sparse(stake, 4, &s, HALF, out, &ar);
 	/* participants: rows 0, 1, 3 (equal stake); column 0 = {1/2, 1/4, 0},
 	 * column 1 = {1/4 (dup: last), 0, 0} */
-	ok(out[0] == HALF / 2 && out[1] == 0, "weighted_median_col_sparse: dup last wins, col >= cols ignored");
+	ok(out[0] == HALF / 2 && out[1] == 0,
+	   "weighted_median_col_sparse: dup last wins, col >= cols ignored");
 	struct dn_mat d;
 	dn_mat_init(&d, 2, 2);
 	dn_mat_row(&d, 0)[0] = HALF;
@@ -430,7 +448,8 @@ static void t_dense(void)
 	dn_mx_inplace_mask_matrix(NULL, 0, 0, &m);
 	ok(m.v[5] == FX(6), "inplace_mask_matrix: an empty mask does nothing");
 	dn_mx_inplace_mask_matrix(mk, 1, 1, &m);
-	ok(m.v[0] == FX(1) && m.v[1] == 0 && m.v[3] == 0, "inplace_mask_matrix: outside the mask is masked");
+	ok(m.v[0] == FX(1) && m.v[1] == 0 && m.v[3] == 0,
+	   "inplace_mask_matrix: outside the mask is masked");
 	for (int k = 0; k < 6; k++)
 		m.v[k] = FX(k + 1);
 	dn_mx_inplace_mask_cols(NULL, 0, &m);
@@ -455,8 +474,10 @@ static void t_dense(void)
 	is_int((intmax_t)dn_mx_row_sum(&r0, out), 0, "row_sum: rows of width 0 -> []");
 	struct dn_mat small;
 	dn_mat_init(&small, 1, 1);
-	is_int(dn_mx_interpolate(&m, &m, HALF, &small), DN_MX_ENOSPC, "interpolate: output too small");
-	is_int(dn_mx_mat_vec_mul(&m, out, 3, &small), DN_MX_ENOSPC, "mat_vec_mul: output too small");
+	is_int(dn_mx_interpolate(&m, &m, HALF, &small), DN_MX_ENOSPC,
+	       "interpolate: output too small");
+	is_int(dn_mx_mat_vec_mul(&m, out, 3, &small), DN_MX_ENOSPC,
+	       "mat_vec_mul: output too small");
 	dn_mat_release(&small);
 
 	/* interpolate: a's shape, zeros outside the common part */
@@ -522,7 +543,8 @@ static void t_sparse(void)
 		   "mat_vec_mul_sparse: zero products and col >= len(v) dropped");
 	}
 	dn_mx_row_hadamard_sparse(&s, vv, 1, &o);
-	ok(o.rows == 1 && dn_sparse_row_len(&o, 0) == 4, "row_hadamard_sparse: rows = min(rows, len(v))");
+	ok(o.rows == 1 && dn_sparse_row_len(&o, 0) == 4,
+	   "row_hadamard_sparse: rows = min(rows, len(v))");
 
 	/* interpolate_sparse: column order out, dup last wins, col >= cols
 	 * ignored */
@@ -533,7 +555,8 @@ static void t_sparse(void)
 	{
 		uint32_t c0[2] = {0, 2};
 		dn_i32f32 v0[2] = {FX(1), HALF * 3};
-		ok(row_is(&o, 0, 2, c0, v0), "interpolate_sparse: column order, duplicates: last wins");
+		ok(row_is(&o, 0, 2, c0, v0),
+		   "interpolate_sparse: column order, duplicates: last wins");
 	}
 	struct dn_sparse one;
 	uint32_t olen[1] = {0};
@@ -551,7 +574,8 @@ static void t_sparse(void)
 	{
 		uint32_t c0[1] = {0};
 		dn_i32f32 v0[1] = {FX(1)};
-		ok(row_is(&o, 0, 1, c0, v0), "mat_ema_sparse: col >= rows ignored ('assume square')");
+		ok(row_is(&o, 0, 1, c0, v0),
+		   "mat_ema_sparse: col >= rows ignored ('assume square')");
 	}
 	struct dn_sparse sq;
 	uint32_t qlen[2] = {2, 0}, qcol[2] = {1, 1};
@@ -571,12 +595,14 @@ static void t_sparse(void)
 	for (int k = 0; k < 4; k++)
 		al.v[k] = HALF;
 	dn_mx_mat_ema_alpha_sparse(&e, &sq, &al, &o, &ar);
-	ok(o.rows == 2 && dn_sparse_nnz(&o) == 0, "mat_ema_alpha_sparse: bonds without weights are deleted");
+	ok(o.rows == 2 && dn_sparse_nnz(&o) == 0,
+	   "mat_ema_alpha_sparse: bonds without weights are deleted");
 	dn_mx_mat_ema_alpha_sparse(&sq, &sq, &al, &o, &ar);
 	{
 		uint32_t c0[2] = {1, 1};
 		dn_i32f32 v0[2] = {FX(1), FX(1)};
-		ok(row_is(&o, 0, 2, c0, v0), "mat_ema_alpha_sparse: new's order, duplicates kept, min(1)");
+		ok(row_is(&o, 0, 2, c0, v0),
+		   "mat_ema_alpha_sparse: new's order, duplicates kept, min(1)");
 	}
 	dn_mx_mat_ema_alpha_sparse(&sq, &one, &al, &o, &ar);
 	ok(o.rows == 2 && dn_sparse_nnz(&o) == 2, "mat_ema_alpha_sparse: shape mismatch -> new");
@@ -594,7 +620,8 @@ static void t_sparse(void)
 	{
 		uint32_t c0[1] = {9};
 		dn_i32f32 v0[1] = {FX(4)};
-		ok(row_is(&s, 0, 1, c0, v0), "vec_mask_sparse_matrix: updated <= registered dropped, past vector reads 0");
+		ok(row_is(&s, 0, 1, c0, v0),
+		   "vec_mask_sparse_matrix: updated <= registered dropped, past vector reads 0");
 	}
 	dn_mx_scalar_vec_mask_sparse_matrix(&s, 0, reg, 3, dn_mx_mask_le, NULL, &s);
 	ok(dn_sparse_row_len(&s, 0) == 0, "scalar_vec_mask_sparse_matrix: 0 <= 0 past the vector");
@@ -607,20 +634,24 @@ static void t_sparse(void)
 	struct dn_sparse c;
 	build(&c, 1, 1, 2, clen, ccol, cval);
 	dn_mx_inplace_col_normalize_sparse(&c, &ar);
-	ok(c.val[0] == FX(1) && c.val[1] == FX(2), "inplace_col_normalize_sparse: col >= cols untouched");
+	ok(c.val[0] == FX(1) && c.val[1] == FX(2),
+	   "inplace_col_normalize_sparse: col >= cols untouched");
 	c.val[0] = FX(2);
 	dn_mx_inplace_col_max_upscale_sparse(&c, &ar);
-	ok(c.val[0] == FX(1) && c.val[1] == FX(2), "inplace_col_max_upscale_sparse: col >= cols untouched");
-	ok(dn_mx_matmul_sparse(&c, cv, 3, cout) == 1 && cout[0] == FX(1), "matmul_sparse: col >= cols ignored");
+	ok(c.val[0] == FX(1) && c.val[1] == FX(2),
+	   "inplace_col_max_upscale_sparse: col >= cols untouched");
+	ok(dn_mx_matmul_sparse(&c, cv, 3, cout) == 1 && cout[0] == FX(1),
+	   "matmul_sparse: col >= cols ignored");
 	ok(dn_mx_matmul_transpose_sparse(&c, cv, 3, cout) == 1 && cout[0] == FX(1),
 	   "matmul_transpose_sparse: v past its length reads 0");
 	struct dn_arena tb;
 	dn_arena_init(&tb, NULL, 0);
-	is_int(dn_mx_inplace_col_normalize_sparse(&c, &tb), DN_MX_ENOSPC, "col_normalize_sparse: arena exhausted");
+	is_int(dn_mx_inplace_col_normalize_sparse(&c, &tb), DN_MX_ENOSPC,
+	       "col_normalize_sparse: arena exhausted");
 
 	/* liquid alpha: the chain's walk assumes sorted rows */
-	struct dn_mx_liquid lp = {dn_fx_from_u16_proportion(45875), dn_fx_from_u16_proportion(58982),
-				   FX(1000)};
+	struct dn_mx_liquid lp = {dn_fx_from_u16_proportion(45875),
+				  dn_fx_from_u16_proportion(58982), FX(1000)};
 	uint32_t wlen[1] = {2}, wcol[2] = {1, 0};
 	dn_i32f32 wval[2] = {FX(1), FX(1)};
 	struct dn_sparse ws, bs;
@@ -674,8 +705,10 @@ static void t_diff_median(void)
 		}
 		/* orders that make the chain's middle pivot walk slowly */
 		for (size_t i = 0; i < n && order; i++) {
-			dn_i32f32 base = (dn_i32f32)(order == 1 ? i : order == 2 ? n - i
-						     : order == 3 ? (i % 2 ? i : n + i) : 0);
+			dn_i32f32 base = (dn_i32f32)(order == 1	  ? i
+						     : order == 2 ? n - i
+						     : order == 3 ? (i % 2 ? i : n + i)
+								  : 0);
 			if (order < 4)
 				sc[i] = base << 20;
 		}
@@ -698,7 +731,9 @@ static void t_diff_median(void)
 		free(sc);
 		free(idx);
 	}
-	ok(same, "weighted_median == literal port of the chain (3000 random, %d adversarial orders)", fast);
+	ok(same,
+	   "weighted_median == literal port of the chain (3000 random, %d adversarial orders)",
+	   fast);
 
 	/* saturating stakes (closed form must not apply) */
 	dn_i32f32 st[6] = {DN_FX_MAX, DN_FX_MAX, 5, -DN_FX_ONE, DN_FX_MAX, 1};
@@ -707,7 +742,8 @@ static void t_diff_median(void)
 	bool s2 = true;
 	for (int m = -3; m <= 3; m++) {
 		dn_i32f32 minority = (dn_i32f32)m * ((dn_i32f32)1 << 61), got;
-		dn_mx_weighted_median(st, 6, sc, 6, idx, 6, minority, DN_FX_MIN, DN_FX_MAX, &ar, &got);
+		dn_mx_weighted_median(st, 6, sc, 6, idx, 6, minority, DN_FX_MIN, DN_FX_MAX, &ar,
+				      &got);
 		s2 &= got == ref_median(st, sc, idx, 6, minority, DN_FX_MIN, DN_FX_MAX);
 	}
 	ok(s2, "weighted_median == port with saturating and negative stakes");
@@ -775,12 +811,23 @@ static void t_diff_sparse_dense(void)
 		LIQUID,
 		NCHECK
 	};
-	static const char *names[NCHECK] = {
-		"inplace_row_normalize", "inplace_col_normalize", "inplace_col_max_upscale",
-		"row_sum", "matmul", "matmul_transpose", "row_hadamard", "mat_vec_mul",
-		"inplace_col_clip / col_clip_sparse", "inplace_mask_diag", "inplace_mask_diag_except_index",
-		"inplace_mask_rows", "interpolate", "mat_ema", "mat_ema_alpha", "weighted_median_col",
-		"liquid_alpha"};
+	static const char *names[NCHECK] = {"inplace_row_normalize",
+					    "inplace_col_normalize",
+					    "inplace_col_max_upscale",
+					    "row_sum",
+					    "matmul",
+					    "matmul_transpose",
+					    "row_hadamard",
+					    "mat_vec_mul",
+					    "inplace_col_clip / col_clip_sparse",
+					    "inplace_mask_diag",
+					    "inplace_mask_diag_except_index",
+					    "inplace_mask_rows",
+					    "interpolate",
+					    "mat_ema",
+					    "mat_ema_alpha",
+					    "weighted_median_col",
+					    "liquid_alpha"};
 	bool same[NCHECK];
 	for (int c = 0; c < NCHECK; c++)
 		same[c] = true;
@@ -791,7 +838,8 @@ static void t_diff_sparse_dense(void)
 		struct twin a, b;
 		twin_init(&a, &r, rows, cols);
 		twin_init(&b, &r, rows, cols);
-		dn_i32f32 *v = xmalloc(8 * n + 8), *o1 = xmalloc(8 * n + 8), *o2 = xmalloc(8 * n + 8);
+		dn_i32f32 *v = xmalloc(8 * n + 8), *o1 = xmalloc(8 * n + 8),
+			  *o2 = xmalloc(8 * n + 8);
 		for (uint32_t i = 0; i < n; i++)
 			v[i] = rnd_share(&r, t % 2);
 		size_t nv = rnd_below(&r, n + 2);
@@ -821,7 +869,8 @@ static void t_diff_sparse_dense(void)
 		if (rows > 0) {
 			dn_mx_row_hadamard(&a.d, v, nv, &od);
 			dn_mx_row_hadamard_sparse(&a.s, v, nv, &os);
-			same[HADAMARD] &= nv == 0 ? od.rows == 0 && os.rows == 0 : same_mat_sparse(&od, &os);
+			same[HADAMARD] &=
+				nv == 0 ? od.rows == 0 && os.rows == 0 : same_mat_sparse(&od, &os);
 			if (nv > 0) {
 				dn_mx_mat_vec_mul(&a.d, v, nv, &od);
 				dn_mx_mat_vec_mul_sparse(&a.s, v, nv, &os);
@@ -846,6 +895,24 @@ static void t_diff_sparse_dense(void)
 			dn_mx_interpolate(&a.d, &b.d, ratio, &od);
 			dn_mx_interpolate_sparse(&a.s, &b.s, ratio, &os, &ar);
 			same[INTERP] &= same_mat_sparse(&od, &os);
+			/* unsorted rows take the densified path: same result, still
+			 * emitted in column order (ratio 0 / 1 copy the order) */
+			struct dn_sparse sa, sb;
+			dn_sparse_init(&sa, rows, cols, dn_sparse_nnz(&a.s) + 1);
+			dn_sparse_init(&sb, rows, cols, dn_sparse_nnz(&b.s) + 1);
+			dn_sparse_copy(&sa, &a.s);
+			dn_sparse_copy(&sb, &b.s);
+			shuffle_rows(&sa, &r);
+			shuffle_rows(&sb, &r);
+			dn_mx_interpolate_sparse(&sa, &sb, ratio, &os, &ar);
+			bool sorted = true;
+			for (uint32_t i = 0; i < os.rows; i++)
+				for (uint32_t k = os.start[i] + 1; k < os.start[i + 1]; k++)
+					sorted &= os.col[k] > os.col[k - 1];
+			same[INTERP] &= same_mat_sparse(&od, &os) &&
+					(sorted || ratio == 0 || ratio == DN_FX_ONE);
+			dn_sparse_release(&sa);
+			dn_sparse_release(&sb);
 		}
 
 		dn_mx_inplace_col_max_upscale(&b.d);
@@ -909,6 +976,19 @@ static void t_diff_sparse_dense(void)
 		dn_mx_mat_ema(&a.d, &b.d, alpha, &od);
 		dn_mx_mat_ema_sparse(&a.s, &b.s, alpha, &os, &ar);
 		same[EMA] &= same_mat_sparse(&od, &os);
+		{ /* unsorted rows: the densified path */
+			struct dn_sparse sa, sb;
+			dn_sparse_init(&sa, n, n, dn_sparse_nnz(&a.s) + 1);
+			dn_sparse_init(&sb, n, n, dn_sparse_nnz(&b.s) + 1);
+			dn_sparse_copy(&sa, &a.s);
+			dn_sparse_copy(&sb, &b.s);
+			shuffle_rows(&sa, &r);
+			shuffle_rows(&sb, &r);
+			dn_mx_mat_ema_sparse(&sa, &sb, alpha, &os, &ar);
+			same[EMA] &= same_mat_sparse(&od, &os);
+			dn_sparse_release(&sa);
+			dn_sparse_release(&sb);
+		}
 
 		/* mat_ema_alpha: new fully populated (the sparse version deletes
 		 * bonds whose weight entry is missing), alpha in (0, 1] */
@@ -923,7 +1003,8 @@ static void t_diff_sparse_dense(void)
 		same[EMAALPHA] &= same_mat_sparse(&od, &os);
 
 		/* liquid alpha on sorted rows */
-		struct dn_mx_liquid lp = {rnd_share(&r, false) / 2, 0, (dn_i32f32)rnd_below(&r, 2000) << 32};
+		struct dn_mx_liquid lp = {rnd_share(&r, false) / 2, 0,
+					  (dn_i32f32)rnd_below(&r, 2000) << 32};
 		lp.alpha_high = lp.alpha_low + rnd_share(&r, false) / 2;
 		dn_i32f32 *cons = xmalloc(8 * n);
 		for (uint32_t j = 0; j < n; j++)
@@ -933,7 +1014,8 @@ static void t_diff_sparse_dense(void)
 		dn_mat_init(&l2, n, n);
 		dn_mx_liquid_alpha(&a.d, &b.d, cons, n, &lp, &l1);
 		dn_mx_liquid_alpha_sparse(&a.s, &b.s, cons, n, &lp, &l2, &ar);
-		same[LIQUID] &= l1.rows == l2.rows && l1.cols == l2.cols && same_vec(l1.v, l2.v, (size_t)n * n);
+		same[LIQUID] &= l1.rows == l2.rows && l1.cols == l2.cols &&
+				same_vec(l1.v, l2.v, (size_t)n * n);
 		dn_mat_release(&l1);
 		dn_mat_release(&l2);
 		free(cons);
@@ -971,7 +1053,8 @@ static void t_diff_normalize_64(void)
 	}
 	ok(same, "inplace_normalize_64 == fixed.h safe_div (20000 random, all magnitudes)");
 	/* row form, with single-digit and two-digit divisors */
-	dn_i64f64 m[6] = {(dn_i64f64)3 << 64, 1, 2, ((dn_i64f64)1 << 100) + 7, 5, (dn_i64f64)1 << 120};
+	dn_i64f64 m[6] = {(dn_i64f64)3 << 64,	     1, 2,
+			  ((dn_i64f64)1 << 100) + 7, 5, (dn_i64f64)1 << 120};
 	dn_i64f64 ref[6];
 	for (int i = 0; i < 2; i++) {
 		dn_i64f64 s = m[3 * i] + m[3 * i + 1] + m[3 * i + 2];
@@ -982,29 +1065,22 @@ static void t_diff_normalize_64(void)
 	ok(memcmp(m, ref, sizeof(m)) == 0, "inplace_row_normalize_64 == fixed.h safe_div");
 	dn_i64f64 big[2] = {(dn_i64f64)1 << 100, -((dn_i64f64)1 << 100) + 5};
 	dn_mx_inplace_normalize_64(big, 2);
-	ok(big[0] == 0 && big[1] == 0, "inplace_normalize_64: an overflowing quotient is 0 (safe_div)");
+	ok(big[0] == 0 && big[1] == 0,
+	   "inplace_normalize_64: an overflowing quotient is 0 (safe_div)");
 }
 
 /* A value of one of the magnitudes the epoch meets, or an odd one. */
 static dn_i32f32 rnd_mag(struct rng *r)
 {
 	switch (rnd(r) % 8) {
-	case 0:
-		return (dn_i32f32)(rnd(r) % 65536) << 32; /* u16 weight as integer */
-	case 1:
-		return (dn_i32f32)(rnd(r) % ((uint64_t)1 << 32)); /* share <= 1 */
-	case 2:
-		return (dn_i32f32)(rnd(r) % 1000); /* tiny */
-	case 3:
-		return (dn_i32f32)(rnd(r) >> (1 + rnd(r) % 63));
-	case 4:
-		return -(dn_i32f32)(rnd(r) >> (1 + rnd(r) % 63));
-	case 5:
-		return ((dn_i32f32)(rnd(r) % 64) << 32) + (dn_i32f32)(rnd(r) % 16) * HALF;
-	case 6:
-		return DN_FX_ONE;
-	default:
-		return (dn_i32f32)(rnd(r) % 5) << 31;
+	case 0: return (dn_i32f32)(rnd(r) % 65536) << 32; /* u16 weight as integer */
+	case 1: return (dn_i32f32)(rnd(r) % ((uint64_t)1 << 32)); /* share <= 1 */
+	case 2: return (dn_i32f32)(rnd(r) % 1000); /* tiny */
+	case 3: return (dn_i32f32)(rnd(r) >> (1 + rnd(r) % 63));
+	case 4: return -(dn_i32f32)(rnd(r) >> (1 + rnd(r) % 63));
+	case 5: return ((dn_i32f32)(rnd(r) % 64) << 32) + (dn_i32f32)(rnd(r) % 16) * HALF;
+	case 6: return DN_FX_ONE;
+	default: return (dn_i32f32)(rnd(r) % 5) << 31;
 	}
 }
 
@@ -1022,8 +1098,10 @@ static void t_diff_division(void)
 		int mode = (int)rnd_below(&r, 3); /* same class, mixed, sparse */
 		dn_i32f32 seed = rnd_mag(&r);
 		for (size_t i = 0; i < n; i++)
-			x[i] = mode == 0 ? (dn_i32f32)((uint64_t)seed + rnd_below(&r, 3) * (uint64_t)(seed / 2))
-					 : mode == 1 ? rnd_mag(&r) : (rnd(&r) % 2 ? 0 : rnd_mag(&r));
+			x[i] = mode == 0   ? (dn_i32f32)((uint64_t)seed +
+							 rnd_below(&r, 3) * (uint64_t)(seed / 2))
+			       : mode == 1 ? rnd_mag(&r)
+					   : (rnd(&r) % 2 ? 0 : rnd_mag(&r));
 		dn_i32f32 s = dn_mx_sum(x, n);
 		for (size_t i = 0; i < n; i++)
 			ref[i] = s == 0 ? x[i] : dn_fx_safe_div(x[i], s);
@@ -1035,9 +1113,11 @@ static void t_diff_division(void)
 	/* the invariant division alone: random divisors and numerators */
 	bool inv = true;
 	for (int t = 0; t < 20000; t++) {
-		dn_i32f32 d = t % 3 ? (dn_i32f32)(rnd(&r) >> rnd_below(&r, 64)) : rnd_mag(&r), x[8], ref[8];
+		dn_i32f32 d = t % 3 ? (dn_i32f32)(rnd(&r) >> rnd_below(&r, 64)) : rnd_mag(&r), x[8],
+			  ref[8];
 		for (int i = 0; i < 8; i++) {
-			x[i] = i < 4 ? (dn_i32f32)(rnd(&r) >> (32 + rnd_below(&r, 32))) : rnd_mag(&r);
+			x[i] = i < 4 ? (dn_i32f32)(rnd(&r) >> (32 + rnd_below(&r, 32)))
+				     : rnd_mag(&r);
 			ref[i] = d == 0 ? x[i] : dn_fx_safe_div(x[i], d);
 		}
 		dn_mx_inplace_normalize_using_sum(x, 8, d);
@@ -1086,7 +1166,7 @@ static void t_scratch_bound(void)
 		twin_init(&a, &r, n, n);
 		twin_init(&b, &r, n, n);
 		size_t nnz = dn_sparse_nnz(&a.s) > dn_sparse_nnz(&b.s) ? dn_sparse_nnz(&a.s)
-									 : dn_sparse_nnz(&b.s);
+								       : dn_sparse_nnz(&b.s);
 		size_t need = dn_mx_scratch_bytes(n, n, nnz);
 		if (need > sizeof(buf)) {
 			fits = false;
@@ -1106,7 +1186,8 @@ static void t_scratch_bound(void)
 		dn_sparse_init(&os, n, n, 2 * n * n);
 		dn_mat_init(&al, n, n);
 		dn_i32f32 med;
-		fits &= dn_mx_weighted_median(st, n, st, n, idx, n, HALF, 0, DN_FX_ONE, &ar, &med) == 0;
+		fits &= dn_mx_weighted_median(st, n, st, n, idx, n, HALF, 0, DN_FX_ONE, &ar,
+					      &med) == 0;
 		fits &= dn_mx_weighted_median_col(st, n, &a.d, HALF, out, &ar) == 0;
 		fits &= dn_mx_weighted_median_col_sparse(st, n, &a.s, HALF, out, &ar) == 0;
 		fits &= dn_mx_is_topk(st, n, n / 2, bo, &ar) == 0;

@@ -1,0 +1,43 @@
+/*
+ * xoshiro256** (Blackman and Vigna), seeded with splitmix64.
+ */
+#include "nodes/rng.h"
+
+static uint64_t splitmix64(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+void nd_rng_seed(struct nd_rng *r, uint64_t seed)
+{
+	for (int i = 0; i < 4; i++)
+		r->s[i] = splitmix64(&seed);
+}
+
+static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+uint64_t nd_rng_next(struct nd_rng *r)
+{
+	uint64_t *s = r->s;
+	uint64_t result = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
+	s[2] ^= s[0];
+	s[3] ^= s[1];
+	s[1] ^= s[2];
+	s[0] ^= s[3];
+	s[2] ^= t;
+	s[3] = rotl(s[3], 45);
+	return result;
+}
+
+uint64_t nd_rng_below(struct nd_rng *r, uint64_t bound)
+{
+	/* reject the top partial range so every value is equally likely */
+	uint64_t limit = UINT64_MAX - UINT64_MAX % bound, x;
+	do
+		x = nd_rng_next(r);
+	while (x >= limit);
+	return x % bound;
+}
