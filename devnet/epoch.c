@@ -180,9 +180,8 @@ struct dn_epoch {
 	dn_i32f32 *srv; /* n: normalised server emission */
 	dn_i32f32 *val; /* n: normalised validator emission */
 
-	/* sparse matrices (rows = n) */
-	uint32_t rcap;
-	uint32_t wcap, bcap, ecap; /* entry capacities */
+	/* sparse matrices (rows = n): weights, clipped weights, weights for
+	 * bonds (interpolated), bonds, a work matrix, EMA bonds */
 	struct dn_sparse w, cl, wb, b, x, ema;
 	struct dn_mat alpha; /* liquid alpha, n x n, grown only when used */
 
@@ -715,11 +714,12 @@ static void sparse_load_weights(struct dn_epoch *ws, const struct run *u)
 
 /* math.rs fixed_to_fixed_u16_proportion(u16_to_fixed(v)) =
  * I32F32(v) safe_div I32F32(65535) = floor(v * 2^64 / (65535 * 2^32)) =
- * floor(v * 2^32 / 65535): the same bits as dn_fx_from_u16_proportion, with
- * a 64-bit division by a constant instead of a 128-bit one. */
+ * floor(v * 2^32 / 65535): the bits of dn_fx_from_u16_proportion. As
+ * 2^32 = 65535 * 65537 + 1, that is v * 65537 + floor(v / 65535), and
+ * v / 65535 is 1 for v = 65535 only: no division at all. */
 static inline dn_i32f32 u16_proportion(uint16_t v)
 {
-	return (dn_i32f32)(((uint64_t)v << 32) / 65535u);
+	return (dn_i32f32)((uint64_t)v * 65537u + (v == 65535));
 }
 
 /* get_bonds_sparse (u16_to_fixed; Yuma3: get_bonds_sparse_fixed_proportion,

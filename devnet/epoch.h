@@ -233,7 +233,11 @@ void dn_epoch_free(struct dn_epoch *ws);
  * DN_EPOCH_ERANGE (a weights or bonds entry with uid >= n; the chain would
  * silently drop it, so in taodev it is a state bug), fills *err if err is
  * not NULL, and writes nothing else: *out and the previous result are left
- * as they were. */
+ * as they were. DN_EPOCH_EINTERNAL (a math helper ran out of the room the
+ * workspace sized for it: a bug) leaves the previous result invalid.
+ * Memory: sparse, O(n + stored entries) (plus n x n for liquid alpha's
+ * per-entry rates, as the chain computes them); dense, several n x n
+ * matrices. */
 int dn_epoch_run(struct dn_epoch *ws, const struct dn_epoch_params *params,
 		 const struct dn_epoch_input *in, enum dn_epoch_variant variant,
 		 const struct dn_epoch_result **out, struct dn_epoch_err *err);

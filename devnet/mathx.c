@@ -31,19 +31,15 @@ static dn_i32f32 wsum(const dn_i32f32 *x, size_t n)
 	return (dn_i32f32)s;
 }
 
+/* Hot helpers that must inline into the per-entry loops. */
+#define HOT static inline __attribute__((always_inline))
+
 /* FixedExt::safe_div. When |a| < 2^31 the numerator a * 2^32 fits in 63
- * bits, so the 64-bit quotient is exact and cannot overflow; for a >= 0,
- * b > 0 an unsigned 128 / 64 division suffices. */
-static inline dn_i32f32 sdiv(dn_i32f32 a, dn_i32f32 b)
+ * bits, so the 64-bit quotient is exact and cannot overflow. */
+HOT dn_i32f32 sdiv(dn_i32f32 a, dn_i32f32 b)
 {
-	if (b == 0)
-		return 0;
-	if (a > -((dn_i32f32)1 << 31) && a < ((dn_i32f32)1 << 31))
+	if (b != 0 && a > -((dn_i32f32)1 << 31) && a < ((dn_i32f32)1 << 31))
 		return (a * ((dn_i32f32)1 << 32)) / b;
-	if (a > 0 && b > 0) {
-		dn_u128 q = ((dn_u128)(uint64_t)a << 32) / (uint64_t)b;
-		return q > (dn_u128)INT64_MAX ? 0 : (dn_i32f32)q;
-	}
 	return dn_fx_safe_div(a, b);
 }
 
@@ -81,7 +77,7 @@ static void udiv_gen(struct udiv *u, uint64_t d)
 	u->magic = m + 1;
 }
 
-static inline uint64_t udiv_do(const struct udiv *u, uint64_t n)
+HOT uint64_t udiv_do(const struct udiv *u, uint64_t n)
 {
 	if (u->kind == 2)
 		return n >> u->shift;
@@ -121,9 +117,9 @@ static void fdiv_init(struct fdiv *f, dn_i32f32 b)
 		udiv_gen(&f->red, (uint64_t)b >> f->tz);
 }
 
-static inline dn_i32f32 fdiv_q(uint64_t q) { return q > (uint64_t)INT64_MAX ? 0 : (dn_i32f32)q; }
+HOT dn_i32f32 fdiv_q(uint64_t q) { return q > (uint64_t)INT64_MAX ? 0 : (dn_i32f32)q; }
 
-static inline dn_i32f32 fdiv_do(const struct fdiv *f, dn_i32f32 a)
+HOT dn_i32f32 fdiv_do(const struct fdiv *f, dn_i32f32 a)
 {
 	if (f->b > 0 && a >= 0) {
 		uint64_t ua = (uint64_t)a;

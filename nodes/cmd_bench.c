@@ -209,13 +209,13 @@ static int bench_epoch(const struct bench_opts *o)
 			fprintf(stderr, "\033[K");
 		if (o->json) {
 			json_array_append_new(
-				all, json_pack("{s:s, s:i, s:i, s:s, s:b, s:f, s:f, s:f, s:i}",
-					       "case", ec->name, "validators", (int)ec->validators,
-					       "uids", (int)ec->uids, "version",
-					       ec->yuma3 ? "yuma3" : "classic", "liquid_alpha",
-					       ec->liquid, "epochs_per_s_median", st.median,
-					       "epochs_per_s_min", st.min, "epochs_per_s_max", st.max,
-					       "runs", o->runs));
+				all,
+				json_pack("{s:s, s:i, s:i, s:s, s:b, s:f, s:f, s:f, s:i}", "case",
+					  ec->name, "validators", (int)ec->validators, "uids",
+					  (int)ec->uids, "version", ec->yuma3 ? "yuma3" : "classic",
+					  "liquid_alpha", ec->liquid, "epochs_per_s_median",
+					  st.median, "epochs_per_s_min", st.min, "epochs_per_s_max",
+					  st.max, "runs", o->runs));
 		} else {
 			printf("%-22s %10u %6u %8s %7s %12.0f %12.0f %12.0f\n", ec->name,
 			       ec->validators, ec->uids, ec->yuma3 ? "yuma3" : "classic",
@@ -260,16 +260,16 @@ static int run(int argc, char **argv)
 		case 'r':
 			o.runs = (int)strtol(optarg, &end, 10);
 			if (*end || o.runs < 1 || o.runs > 1000)
-				return nd_usage_error(&nd_cmd_bench,
-						      "--runs takes a number from 1 to 1000, not '%s'",
-						      optarg);
+				return nd_usage_error(
+					&nd_cmd_bench,
+					"--runs takes a number from 1 to 1000, not '%s'", optarg);
 			break;
 		case 's':
 			o.seconds = strtod(optarg, &end);
 			if (*end || !(o.seconds > 0 && o.seconds <= 600))
-				return nd_usage_error(&nd_cmd_bench,
-						      "--seconds takes a number in (0, 600], not '%s'",
-						      optarg);
+				return nd_usage_error(
+					&nd_cmd_bench,
+					"--seconds takes a number in (0, 600], not '%s'", optarg);
 			break;
 		case 'h': return ND_EXIT_OK;
 		default: return ND_EXIT_USAGE;

@@ -202,7 +202,8 @@ static int run(int argc, char **argv)
 		if (json_is_array(vectors)) {
 			size_t k, ran = 0;
 			json_t *rec;
-			json_array_foreach(vectors, k, rec) {
+			json_array_foreach(vectors, k, rec)
+			{
 				const char *kind = json_string_value(json_object_get(rec, "kind"));
 				if (!kind || strcmp(kind, "epoch_scenario") != 0)
 					continue;
@@ -211,7 +212,8 @@ static int run(int argc, char **argv)
 				st = s > st ? s : st;
 			}
 			if (!ran) {
-				nd_error("%s: no epoch_scenario record in this vector file", argv[i]);
+				nd_error("%s: no epoch_scenario record in this vector file",
+					 argv[i]);
 				st = ND_EXIT_USAGE;
 			}
 		} else if (json_is_object(root)) {

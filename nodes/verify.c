@@ -11,9 +11,11 @@
 #define DTAO "the dTAO economy arrives with issue 4"
 
 static const struct nd_vkind pending[] = {
-	{"scheduler", NULL, "the coinbase's epoch scheduler arrives with the dTAO economy (issue 4)"},
+	{"scheduler", NULL,
+	 "the coinbase's epoch scheduler arrives with the dTAO economy (issue 4)"},
 	{"validation", NULL,
-	 "hyperparameter setters (do_set_alpha_values) arrive with the chain's extrinsics (issue 5)"},
+	 "hyperparameter setters (do_set_alpha_values) arrive with the chain's extrinsics (issue "
+	 "5)"},
 	{"property", NULL,
 	 "a property without numbers: tests/devnet/epoch-t and mathx-t check it on random inputs"},
 	{"balancer_math", NULL, DTAO},
@@ -43,8 +45,8 @@ static const struct nd_vkind pending[] = {
 
 /* Every family's table, searched in order. */
 static const struct nd_vkind *const tables[] = {
-	nd_vkinds_epoch, nd_vkinds_pool, nd_vkinds_emission, nd_vkinds_registry,
-	nd_vkinds_distribution, pending,
+	nd_vkinds_epoch,    nd_vkinds_pool,	    nd_vkinds_emission,
+	nd_vkinds_registry, nd_vkinds_distribution, pending,
 };
 
 static const struct nd_vkind *find_kind(const char *kind)

@@ -30,10 +30,10 @@ struct nd_vkind {
 	const char *reason;
 };
 
-extern const struct nd_vkind nd_vkinds_epoch[];        /* verify_epoch.c */
-extern const struct nd_vkind nd_vkinds_pool[];         /* verify_pool.c */
-extern const struct nd_vkind nd_vkinds_emission[];     /* verify_emission.c */
-extern const struct nd_vkind nd_vkinds_registry[];     /* verify_registry.c */
+extern const struct nd_vkind nd_vkinds_epoch[]; /* verify_epoch.c */
+extern const struct nd_vkind nd_vkinds_pool[]; /* verify_pool.c */
+extern const struct nd_vkind nd_vkinds_emission[]; /* verify_emission.c */
+extern const struct nd_vkind nd_vkinds_registry[]; /* verify_registry.c */
 extern const struct nd_vkind nd_vkinds_distribution[]; /* verify_distribution.c */
 
 struct nd_verify_opts {

@@ -164,7 +164,8 @@ static void test_128(void)
 	/* I32F32 division (divq fast path) against plain 128-bit arithmetic */
 	int fx_ok = 0;
 	for (int i = 0; i < rounds; i++) {
-		dn_i32f32 a = (dn_i32f32)rng() >> (rng() % 64), b = (dn_i32f32)rng() >> (rng() % 64);
+		dn_i32f32 a = (dn_i32f32)rng() >> (rng() % 64),
+			  b = (dn_i32f32)rng() >> (rng() % 64);
 		if (i == 0)
 			a = DN_FX_MIN, b = -1;
 		dn_i32f32 got;

@@ -2,9 +2,11 @@
  * devnet/mathx: what the reference vectors do not pin down. Degenerate
  * shapes, zero sums, overflow, ties, unsorted and duplicated sparse entries,
  * columns past `cols`, capacity and arena exhaustion; then differential
- * checks: every sparse function against its dense twin, and the fast
- * weighted median and top-k against straight ports of the chain's code, on
- * random inputs from a fixed-seed xorshift generator.
+ * checks on random inputs from a fixed-seed xorshift generator: every sparse
+ * function against its dense twin (sorted and shuffled rows), the fast
+ * weighted median and top-k against straight ports of the chain's code, and
+ * the fast divisions (invariant-divisor I32F32, long-division I64F64)
+ * against fixed.h's safe_div.
  */
 #include "devnet/mathx.h"
 #include "devnet/xalloc.h"
@@ -115,7 +117,7 @@ static void build(struct dn_sparse *s, uint32_t rows, uint32_t cols, uint32_t ca
 	dn_sparse_reset(s, cols);
 	uint32_t k = 0;
 	for (uint32_t i = 0; i < rows; i++) {
-		dn_sparse_append_row(s, col + k, val + k, len[i]);
+		dn_sparse_append_row(s, col ? col + k : NULL, val ? val + k : NULL, len[i]);
 		k += len[i];
 	}
 }
