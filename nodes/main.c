@@ -3,4 +3,15 @@
  */
 #include "nodes/cli.h"
 
-int main(int argc, char **argv) { return nd_cli_main(argc, argv); }
+#include <sodium.h>
+#include <stdio.h>
+
+int main(int argc, char **argv)
+{
+	/* once per process, before any key or hash is used */
+	if (sodium_init() < 0) {
+		fputs("taodev: libsodium failed to initialise\n", stderr);
+		return 1;
+	}
+	return nd_cli_main(argc, argv);
+}
