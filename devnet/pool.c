@@ -426,11 +426,13 @@ int dn_pool_swap(struct dn_pool *p, enum dn_order o, uint64_t amount, dn_u64f64 
 	int rc = swap_eval(p, o, amount, limit, drop_fees, &s, &after);
 	if (rc)
 		return rc;
-	/* do_swap: the output may not exceed the reserve before the swap. The
-	 * chain commits the lazy initialisation even then; convert_deltas never
-	 * gives more than the reserve, so this is unreachable and taodev keeps
-	 * the pool untouched instead. */
-	if (p->dynamic && s.paid_out > (o == DN_BUY ? p->alpha_in : p->tao))
+	/* do_swap refuses an output above the reserve (InsufficientLiquidity).
+	 * taodev also refuses an output equal to it: a pool emptied by one
+	 * swap has no price left. The chain would let that through, but only
+	 * at extreme weights with inputs far above the TAO supply
+	 * (convert_deltas never gives more than the reserve), which no devnet
+	 * can reach; the pool is left untouched either way. */
+	if (p->dynamic && s.paid_out >= (o == DN_BUY ? p->alpha_in : p->tao) && s.paid_out > 0)
 		return DN_POOL_ELIQUIDITY;
 	*p = after;
 	if (out)

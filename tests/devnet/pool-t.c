@@ -161,17 +161,19 @@ static void test_refusals(void)
 	is_int(dn_pool_swap(NULL, DN_BUY, 1, NO_LIMIT_BUY, false, &s), DN_POOL_EINVAL,
 	       "a NULL pool is EINVAL");
 
-	/* the chain lets the output reach the whole reserve at extreme
-	 * weights, never more */
+	/* a swap that would take the whole reserve (possible only at extreme
+	 * weights) is refused with a clear error and changes nothing */
 	pool(&p, 1000000, 1000000, DN_PERQUINTILL - DN_POOL_MIN_WEIGHT);
+	before = p;
 	int rc = dn_pool_swap(&p, DN_BUY, 1000000ull * 1000, NO_LIMIT_BUY, true, &s);
-	ok(rc == 0 && s.paid_out <= 1000000 && p.alpha_in == 1000000 - s.paid_out,
-	   "the output never exceeds the reserve (here %llu of 1000000)",
-	   (unsigned long long)s.paid_out);
+	ok(rc == DN_POOL_ELIQUIDITY && same(&p, &before),
+	   "a swap that would empty the pool is refused (%s) and changes nothing",
+	   dn_pool_strerror(rc));
+	pool(&p, 1000000000, DN_POOL_MIN_RESERVE - 1, DN_POOL_HALF_WEIGHT);
 	before = p;
 	rc = dn_pool_swap(&p, DN_BUY, 1000, NO_LIMIT_BUY, false, &s);
-	ok(p.alpha_in >= DN_POOL_MIN_RESERVE || (rc == DN_POOL_ERESERVES && same(&p, &before)),
-	   "once below the minimum reserve, further buys are refused and change nothing");
+	ok(rc == DN_POOL_ERESERVES && same(&p, &before),
+	   "below the minimum reserve, a buy is refused and changes nothing");
 }
 
 /* TAO in = TAO to the pool + fee (+ what the limit left unused); the
