@@ -106,6 +106,18 @@ bool tap_is_i128(dn_i128 got, dn_i128 want, const char *file, int line, const ch
 	return true;
 }
 
+static uint64_t rand_state = 0x9e3779b97f4a7c15ULL;
+
+void tap_rand_seed(uint64_t seed) { rand_state = seed ? seed : 0x9e3779b97f4a7c15ULL; }
+
+uint64_t tap_rand(void)
+{
+	rand_state ^= rand_state >> 12;
+	rand_state ^= rand_state << 25;
+	rand_state ^= rand_state >> 27;
+	return rand_state * 0x2545f4914f6cdd1dULL;
+}
+
 int tap_done(void)
 {
 	if (planned >= 0 && run != planned) {

@@ -26,6 +26,11 @@ bool tap_is_str(const char *got, const char *want, const char *file, int line, c
 bool tap_is_bits(dn_i32f32 got, dn_i32f32 want, const char *file, int line, const char *name);
 bool tap_is_i128(dn_i128 got, dn_i128 want, const char *file, int line, const char *name);
 
+/* A deterministic xorshift64* generator for test inputs (never seeded from
+ * the clock: a failing case must reproduce). */
+uint64_t tap_rand(void);
+void tap_rand_seed(uint64_t seed);
+
 #define ok(cond, ...) tap_ok((cond), __FILE__, __LINE__, __VA_ARGS__)
 #define is_int(got, want, name) tap_is_int((got), (want), __FILE__, __LINE__, (name))
 #define is_str(got, want, name) tap_is_str((got), (want), __FILE__, __LINE__, (name))

@@ -14,18 +14,7 @@
 #define TAO 1000000000ULL
 #define NONE DN_DIST_NONE
 
-static uint64_t rng_state = 0x2545f4914f6cdd1dULL;
-
-static uint64_t rnd(void)
-{
-	/* xorshift64*: deterministic test inputs only */
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dULL;
-}
-
-static uint64_t below(uint64_t n) { return n ? rnd() % n : 0; }
+static uint64_t below(uint64_t n) { return n ? tap_rand() % n : 0; }
 
 /* A small subnet: hotkeys with their stakes, uids, links. */
 struct net {
@@ -257,7 +246,7 @@ static void test_conservation(void)
 		for (int l = (int)below(4); l > 0; l--) {
 			uint32_t p = (uint32_t)below(nh), c = (uint32_t)below(nh);
 			if (p != c && t.hk[p].nchildren < 4 && t.hk[c].nparents < 4)
-				link(&t, p, c, below(2) ? UINT64_MAX : rnd());
+				link(&t, p, c, below(2) ? UINT64_MAX : tap_rand());
 		}
 		/* uids over a random subset of the hotkeys */
 		for (uint32_t u = 0; u < n; u++)
@@ -267,8 +256,8 @@ static void test_conservation(void)
 			t.uid[u - 1] = t.uid[j];
 			t.uid[j] = x;
 		}
-		t.s.tao_weight = below(3) ? rnd() : (below(2) ? UINT64_MAX : 0);
-		t.s.ck_burn = below(3) ? 0 : rnd();
+		t.s.tao_weight = below(3) ? tap_rand() : (below(2) ? UINT64_MAX : 0);
+		t.s.ck_burn = below(3) ? 0 : tap_rand();
 		t.s.owner_coldkey = below(2) ? (uint32_t)below(4) : NONE;
 		t.s.owner_hotkey = below(2) ? (uint32_t)below(nh) : NONE;
 		t.s.recycle_owner_incentive = below(2);
@@ -385,6 +374,7 @@ static void test_rootclaim(void)
 
 int main(void)
 {
+	tap_rand_seed(0x2545f4914f6cdd1dULL);
 	tap_plan(68);
 	test_fractions();
 	test_inherited();

@@ -11,23 +11,12 @@
 
 #include <string.h>
 
-static uint64_t rng_state = 0x2545f4914f6cdd1dULL;
-
-static uint64_t rng(void)
-{
-	/* xorshift64*: deterministic, only for generating test inputs */
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dULL;
-}
-
 /* a value in [lo, hi] on a roughly logarithmic scale */
 static uint64_t rng_range(uint64_t lo, uint64_t hi)
 {
 	uint64_t span = hi - lo;
-	unsigned bits = (unsigned)(rng() % 64) + 1;
-	uint64_t v = bits >= 64 ? rng() : rng() & (((uint64_t)1 << bits) - 1);
+	unsigned bits = (unsigned)(tap_rand() % 64) + 1;
+	uint64_t v = bits >= 64 ? tap_rand() : tap_rand() & (((uint64_t)1 << bits) - 1);
 	return lo + (span == UINT64_MAX ? v : v % (span + 1));
 }
 
@@ -35,7 +24,7 @@ static uint64_t rng_range(uint64_t lo, uint64_t hi)
  * arbitrary Perquintills (the series path) */
 static uint64_t rng_weight(void)
 {
-	switch (rng() % 3) {
+	switch (tap_rand() % 3) {
 	case 0: return DN_POOL_HALF_WEIGHT;
 	case 1: return dn_perquintill_from_rational(rng_range(1, 99), 100);
 	default: return rng_range(DN_POOL_MIN_WEIGHT, DN_PERQUINTILL - DN_POOL_MIN_WEIGHT);
@@ -187,13 +176,14 @@ static void test_accounting(void)
 		pool(&p, rng_range(DN_POOL_MIN_RESERVE, 1ull << 56),
 		     rng_range(DN_POOL_MIN_RESERVE, 1ull << 56), rng_weight());
 		p.alpha_out = rng_range(0, 1ull << 56);
-		enum dn_order o = rng() & 1 ? DN_BUY : DN_SELL;
+		enum dn_order o = tap_rand() & 1 ? DN_BUY : DN_SELL;
 		uint64_t in = o == DN_BUY ? p.tao : p.alpha_in;
 		uint64_t amount = rng_range(0, in * 10);
 		dn_u64f64 price = dn_pool_price(&p);
 		/* half the time a limit the swap may hit */
-		dn_u64f64 limit = o == DN_BUY ? (rng() & 1 ? NO_LIMIT_BUY : price + price / 8 + 1)
-					      : (rng() & 1 ? 1 : price - price / 8);
+		dn_u64f64 limit = o == DN_BUY
+					  ? (tap_rand() & 1 ? NO_LIMIT_BUY : price + price / 8 + 1)
+					  : (tap_rand() & 1 ? 1 : price - price / 8);
 		q = p;
 		if (dn_pool_swap(&q, o, amount, limit, false, &s) != 0)
 			continue;
@@ -245,7 +235,7 @@ static void test_round_trip(void)
 		struct dn_swap b, s;
 		pool(&p, rng_range(DN_POOL_MIN_RESERVE, SUPPLY),
 		     rng_range(DN_POOL_MIN_RESERVE, SUPPLY), rng_weight());
-		bool drop = rng() & 1;
+		bool drop = tap_rand() & 1;
 		uint64_t amount = rng_range(1, p.tao * 2);
 		if (dn_pool_swap(&p, DN_BUY, amount, NO_LIMIT_BUY, drop, &b) != 0 ||
 		    b.paid_out == 0)
@@ -358,10 +348,10 @@ static void test_edges(void)
 	for (int i = 0; i < 200; i++) {
 		uint64_t w = rng_weight(), x = rng_range(0, UINT64_MAX),
 			 dx = rng_range(0, UINT64_MAX);
-		dn_u64f64 e = dn_balancer_exp_scaled(w, x, dx, false, rng() & 1);
+		dn_u64f64 e = dn_balancer_exp_scaled(w, x, dx, false, tap_rand() & 1);
 		bad += e > (dn_u64f64)1 << 64;
-		bad += x != 0 && dn_balancer_exp_scaled(w, x, 0, false, rng() & 1) != (dn_u64f64)1
-											      << 64;
+		bad += x != 0 &&
+		       dn_balancer_exp_scaled(w, x, 0, false, tap_rand() & 1) != (dn_u64f64)1 << 64;
 	}
 	ok(bad == 0, "exp_scaled is in [0, 1] for dx >= 0 and exactly 1 for dx = 0");
 
@@ -387,6 +377,7 @@ static void test_edges(void)
 
 int main(void)
 {
+	tap_rand_seed(0x2545f4914f6cdd1dULL);
 	tap_plan(48);
 	test_bigpow();
 	test_perquintill();

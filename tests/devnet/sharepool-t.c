@@ -8,22 +8,11 @@
 
 #include <string.h>
 
-static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
-
-static uint64_t rng(void)
-{
-	/* xorshift64*: deterministic, only for generating test inputs */
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dULL;
-}
-
 /* a value in [lo, hi] on a roughly logarithmic scale */
 static uint64_t rng_range(uint64_t lo, uint64_t hi)
 {
-	unsigned bits = (unsigned)(rng() % 63) + 1;
-	uint64_t v = rng() & (((uint64_t)1 << bits) - 1);
+	unsigned bits = (unsigned)(tap_rand() % 63) + 1;
+	uint64_t v = tap_rand() & (((uint64_t)1 << bits) - 1);
 	return lo + v % (hi - lo + 1);
 }
 
@@ -192,6 +181,7 @@ static void test_precision(void)
 
 int main(void)
 {
+	tap_rand_seed(0x9e3779b97f4a7c15ULL);
 	tap_plan(36);
 	test_safefloat();
 	test_basics();
