@@ -333,53 +333,61 @@ static json_t *need_array(struct nd_vrec *r, const char *path)
 	return a;
 }
 
-int nd_vint_vec(struct nd_vrec *r, const char *path, int64_t min, int64_t max, int64_t **out,
-		size_t *n)
+/* Reads the array at path element by element with `elem`, which gets the
+ * element's own path ("path[3]") for its error messages. */
+typedef int (*elem_reader)(struct nd_vrec *r, json_t *node, const char *path, void *out,
+			   const void *ctx);
+
+static int read_array(struct nd_vrec *r, const char *path, size_t size, elem_reader elem,
+		      const void *ctx, void **out, size_t *n)
 {
 	json_t *a = need_array(r, path);
 	if (!a)
 		return -1;
 	*n = json_array_size(a);
-	*out = nd_valloc(r, *n, sizeof(**out));
+	*out = nd_valloc(r, *n, size);
 	for (size_t i = 0; i < *n; i++) {
 		char p[160];
 		snprintf(p, sizeof(p), "%s[%zu]", path, i);
-		if (nd_vint_node(r, json_array_get(a, i), p, min, max, &(*out)[i]))
+		if (elem(r, json_array_get(a, i), p, (char *)*out + i * size, ctx))
 			return -1;
 	}
 	return 0;
+}
+
+static int int_elem(struct nd_vrec *r, json_t *node, const char *path, void *out, const void *ctx)
+{
+	const int64_t *range = ctx;
+	return nd_vint_node(r, node, path, range[0], range[1], out);
+}
+
+static int u64_elem(struct nd_vrec *r, json_t *node, const char *path, void *out, const void *ctx)
+{
+	(void)ctx;
+	return nd_vu64_node(r, node, path, out);
+}
+
+static int bool_elem(struct nd_vrec *r, json_t *node, const char *path, void *out, const void *ctx)
+{
+	(void)ctx;
+	return nd_vbool_node(r, node, path, out);
+}
+
+int nd_vint_vec(struct nd_vrec *r, const char *path, int64_t min, int64_t max, int64_t **out,
+		size_t *n)
+{
+	const int64_t range[2] = {min, max};
+	return read_array(r, path, sizeof(**out), int_elem, range, (void **)out, n);
 }
 
 int nd_vu64_vec(struct nd_vrec *r, const char *path, uint64_t **out, size_t *n)
 {
-	json_t *a = need_array(r, path);
-	if (!a)
-		return -1;
-	*n = json_array_size(a);
-	*out = nd_valloc(r, *n, sizeof(**out));
-	for (size_t i = 0; i < *n; i++) {
-		char p[160];
-		snprintf(p, sizeof(p), "%s[%zu]", path, i);
-		if (nd_vu64_node(r, json_array_get(a, i), p, &(*out)[i]))
-			return -1;
-	}
-	return 0;
+	return read_array(r, path, sizeof(**out), u64_elem, NULL, (void **)out, n);
 }
 
 int nd_vbool_vec(struct nd_vrec *r, const char *path, bool **out, size_t *n)
 {
-	json_t *a = need_array(r, path);
-	if (!a)
-		return -1;
-	*n = json_array_size(a);
-	*out = nd_valloc(r, *n, sizeof(**out));
-	for (size_t i = 0; i < *n; i++) {
-		char p[160];
-		snprintf(p, sizeof(p), "%s[%zu]", path, i);
-		if (nd_vbool_node(r, json_array_get(a, i), p, &(*out)[i]))
-			return -1;
-	}
-	return 0;
+	return read_array(r, path, sizeof(**out), bool_elem, NULL, (void **)out, n);
 }
 
 int nd_vbool_mat(struct nd_vrec *r, const char *path, bool ***out, size_t **rowlen, size_t *rows)
