@@ -120,13 +120,46 @@ void dn_emission_subnet_init(struct dn_emission_subnet *s, const struct dn_emiss
 {
 	*s = (struct dn_emission_subnet){0};
 	s->netuid = netuid;
-	s->mechanism = 1;
+	dn_pool_init(&s->pool, true, 0, 0, DN_POOL_MIN_RESERVE);
 	s->registration_allowed = true;
 	s->emission_enabled = true;
 	s->owner_cut_enabled = true;
 	s->ema_halving_blocks = p->ema_price_halving_blocks;
 	dn_schedule_init(&s->sched, netuid, tempo, now);
 }
+
+/* ---- the balancer pool as the coinbase's pool -------------------------- */
+
+static dn_u64f64 balancer_price(void *ctx, const struct dn_emission_subnet *s)
+{
+	(void)ctx;
+	return dn_pool_price(&s->pool);
+}
+
+/* swap pallet adjust_protocol_liquidity: the weights only. */
+static bool balancer_adjust(void *ctx, struct dn_emission_subnet *s, uint64_t tao, uint64_t alpha)
+{
+	(void)ctx;
+	return dn_pool_adjust_liquidity(&s->pool, tao, alpha) == 0;
+}
+
+/* subtensor swap_tao_for_alpha(netuid, tao, max_price, drop_fees = true). */
+static int balancer_buy(void *ctx, struct dn_emission_subnet *s, uint64_t tao, uint64_t *paid_in,
+			uint64_t *paid_out)
+{
+	(void)ctx;
+	struct dn_swap sw;
+	int rc = dn_pool_swap(&s->pool, DN_BUY, tao, dn_pool_limit_from_rao(DN_POOL_MAX_PRICE_RAO),
+			      true, &sw);
+	if (rc)
+		return rc;
+	*paid_in = sw.paid_in;
+	*paid_out = sw.paid_out;
+	return 0;
+}
+
+const struct dn_emission_pool dn_emission_balancer = {NULL, balancer_price, balancer_adjust,
+						      balancer_buy};
 
 /* ---- block emission ---------------------------------------------------- */
 
@@ -259,7 +292,7 @@ bool dn_emission_is_emitting(const struct dn_emission_subnet *s)
 /* subtensor get_moving_alpha_price. */
 dn_u64f64 dn_emission_moving_price(const struct dn_emission_subnet *s)
 {
-	if (s->mechanism == 0 || s->netuid == 0)
+	if (!s->pool.dynamic || s->netuid == 0)
 		return U64F64_ONE;
 	return u64f64_from_i96(s->moving_price);
 }
@@ -267,9 +300,9 @@ dn_u64f64 dn_emission_moving_price(const struct dn_emission_subnet *s)
 /* swap pallet current_price: stable subnets 1, no alpha reserve 0. */
 dn_u64f64 dn_emission_price(const struct dn_emission_pool *pool, const struct dn_emission_subnet *s)
 {
-	if (s->mechanism != 1)
+	if (!s->pool.dynamic)
 		return U64F64_ONE;
-	if (s->alpha_in == 0)
+	if (s->pool.alpha_in == 0)
 		return 0;
 	return pool->price(pool->ctx, s);
 }
@@ -285,7 +318,7 @@ dn_u96f32 dn_emission_root_proportion(const struct dn_emission_params *p,
 				      const struct dn_emission_state *st,
 				      const struct dn_emission_subnet *s)
 {
-	dn_u96f32 issuance = u96_from_u64(sat_add64(s->alpha_in, s->alpha_out));
+	dn_u96f32 issuance = u96_from_u64(sat_add64(s->pool.alpha_in, s->pool.alpha_out));
 	dn_u96f32 tw = u96_mul(u96_from_u64(st->root_tao), dn_emission_tao_weight(p));
 	return u96_div0(tw, usat_add(tw, issuance));
 }
@@ -397,7 +430,7 @@ void dn_emission_terms(const struct dn_emission_params *p, struct dn_emission_st
 		       const struct dn_emission_subnet *s, const struct dn_emission_pool *pool,
 		       dn_u96f32 tao_emission, struct dn_emission_terms *t)
 {
-	uint64_t issuance = sat_add64(s->alpha_in, s->alpha_out);
+	uint64_t issuance = sat_add64(s->pool.alpha_in, s->pool.alpha_out);
 	uint64_t alpha_em = 0;
 	if (dn_emission_block_emission_checked(p, issuance, &alpha_em) == 0)
 		st->block_emission = alpha_em; /* the chain writes BlockEmission here too */
@@ -420,22 +453,22 @@ void dn_emission_terms(const struct dn_emission_params *p, struct dn_emission_st
 }
 
 /* subtensor swap_tao_for_alpha(netuid, tao, max_price, drop_fees = true):
- * stable subnets swap 1:1, dynamic ones through the pool; the reserves are
- * booked here. TotalStake grows by the requested TAO. */
+ * dynamic subnets buy through the pool, which moves the reserves; stable
+ * ones swap 1:1, booked here. TotalStake grows by the requested TAO. */
 static bool chain_buy(struct dn_emission_state *st, struct dn_emission_subnet *s,
 		      const struct dn_emission_pool *pool, uint64_t tao, uint64_t *paid_in,
 		      uint64_t *paid_out)
 {
-	if (s->mechanism == 1) {
+	if (s->pool.dynamic) {
 		if (pool->buy(pool->ctx, s, tao, paid_in, paid_out) != 0)
 			return false;
 	} else {
 		*paid_in = tao;
 		*paid_out = tao;
+		s->pool.alpha_in = sat_sub64(s->pool.alpha_in, *paid_out);
+		s->pool.alpha_out = sat_add64(s->pool.alpha_out, *paid_out);
+		s->pool.tao = sat_add64(s->pool.tao, *paid_in);
 	}
-	s->alpha_in = sat_sub64(s->alpha_in, *paid_out);
-	s->alpha_out = sat_add64(s->alpha_out, *paid_out);
-	s->tao = sat_add64(s->tao, *paid_in);
 	st->total_stake = sat_add64(st->total_stake, tao);
 	return true;
 }
@@ -472,12 +505,12 @@ void dn_emission_inject(struct dn_emission_state *st, struct dn_emission_subnet 
 	}
 
 	s->alpha_in_emission = act_alpha;
-	s->alpha_in = sat_add64(s->alpha_in, act_alpha);
+	s->pool.alpha_in = sat_add64(s->pool.alpha_in, act_alpha);
 
 	if (act_tao != 0 && *credit >= act_tao) {
 		*credit -= act_tao;
 		s->tao_in_emission = act_tao;
-		s->tao = sat_add64(s->tao, act_tao);
+		s->pool.tao = sat_add64(s->pool.tao, act_tao);
 		st->total_stake = sat_add64(st->total_stake, act_tao);
 		res->injected_tao = sat_add64(res->injected_tao, act_tao);
 	}
@@ -493,7 +526,8 @@ static void emit_alpha(const struct dn_emission_params *p, const struct dn_emiss
 	dn_u96f32 alpha_out = t->alpha_out;
 	uint64_t created = u96_to_u64(alpha_out);
 	s->alpha_out_emission = created;
-	s->alpha_out = sat_add64(s->alpha_out, created);
+	s->alpha_recycled = 0;
+	s->pool.alpha_out = sat_add64(s->pool.alpha_out, created);
 
 	if (s->owner_cut_enabled) {
 		/* get_float_subnet_owner_cut: U96F32(cut) / U96F32(65535) */
@@ -511,10 +545,13 @@ static void emit_alpha(const struct dn_emission_params *p, const struct dn_emiss
 
 	s->pending_server = sat_add64(s->pending_server, u96_to_u64(server));
 	s->pending_validator = sat_add64(s->pending_validator, u96_to_u64(validator));
-	if (root_sell)
+	if (root_sell) {
 		s->pending_root = sat_add64(s->pending_root, u96_to_u64(root_alpha));
-	else /* recycle_subnet_alpha: validators do not get it back */
-		s->alpha_out = sat_sub64(s->alpha_out, u96_to_u64(root_alpha));
+	} else { /* recycle_subnet_alpha: validators do not get it back */
+		uint64_t r = u96_to_u64(root_alpha);
+		s->alpha_recycled = r < s->pool.alpha_out ? r : s->pool.alpha_out;
+		s->pool.alpha_out = sat_sub64(s->pool.alpha_out, r);
+	}
 }
 
 static bool pool_ok(const struct dn_emission_pool *pool)

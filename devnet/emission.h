@@ -19,12 +19,15 @@
  * and dn_emission_block_step() does the three in order for a caller that
  * does not distribute (tests, vectors).
  *
- * The pool (the subnet AMM) is not here: the coinbase asks it, through
+ * Each subnet embeds its pool (devnet/pool.h struct dn_pool), the one and
+ * only copy of its reserves: SubnetTAO, SubnetAlphaIn, SubnetAlphaOut and
+ * the mechanism (dynamic or stable). The coinbase asks the pool, through
  * struct dn_emission_pool, for a dynamic subnet's price, for the
- * price-neutral re-weighting of a planned injection, and for a fee-free buy
- * of alpha with TAO. Reserves and supply live in struct
- * dn_emission_subnet and are booked here, as the chain's subtensor pallet
- * books them while its swap pallet keeps only the weights.
+ * price-neutral re-weighting of a planned injection, and for a fee-free
+ * buy of alpha with TAO; dn_emission_balancer is the real balancer pool,
+ * tests may substitute their own. Injections and minted alpha are booked
+ * here, on the embedded pool's reserves, as the chain's subtensor pallet
+ * books them.
  *
  * No allocation, no globals, no I/O; state is caller-owned.
  */
@@ -36,6 +39,7 @@
 #include <stdint.h>
 
 #include "devnet/fixed.h"
+#include "devnet/pool.h"
 #include "devnet/schedule.h"
 
 /* ---- error codes ------------------------------------------------------- */
@@ -89,8 +93,6 @@ struct dn_emission_state {
 /* One non-root subnet, as the coinbase sees it. */
 struct dn_emission_subnet {
 	uint16_t netuid;
-	uint16_t mechanism; /* SubnetMechanism: 1 = dynamic (pool), else stable (price 1,
-			       EMA 1, swaps 1:1) */
 
 	/* eligibility (get_subnets_to_emit_to) and flags */
 	bool has_first_emission; /* FirstEmissionBlockNumber is Some (start_call done) */
@@ -100,11 +102,12 @@ struct dn_emission_subnet {
 	bool emission_enabled; /* SubnetEmissionEnabled: TAO side of the emission */
 	bool owner_cut_enabled; /* OwnerCutEnabled */
 
-	/* reserves and supply, rao */
-	uint64_t tao; /* SubnetTAO: the pool's TAO reserve */
-	uint64_t alpha_in; /* SubnetAlphaIn: the pool's alpha reserve */
-	uint64_t alpha_out; /* SubnetAlphaOut: outstanding alpha */
-	uint64_t protocol_alpha; /* SubnetProtocolAlpha: alpha the chain bought */
+	/* The subnet's pool, the single owner of its reserves and supply:
+	 * pool.tao (SubnetTAO), pool.alpha_in (SubnetAlphaIn), pool.alpha_out
+	 * (SubnetAlphaOut, outstanding alpha), pool.dynamic (SubnetMechanism
+	 * == 1; false: stable, price 1, EMA 1, swaps 1:1), weights, fee. */
+	struct dn_pool pool;
+	uint64_t protocol_alpha; /* rao: SubnetProtocolAlpha, alpha the chain bought */
 
 	/* prices */
 	dn_i96f32 moving_price; /* I96F32 bits: SubnetMovingPrice (EMA of min(price, 1)) */
@@ -123,6 +126,8 @@ struct dn_emission_subnet {
 	uint64_t alpha_in_emission; /* SubnetAlphaInEmission */
 	uint64_t tao_in_emission; /* SubnetTaoInEmission */
 	uint64_t excess_tao; /* SubnetExcessTao: TAO of this block's chain buy */
+	uint64_t alpha_recycled; /* root alpha recycled this block (no root sell); taodev's
+				    record, the chain keeps none */
 	dn_u96f32 root_prop; /* U96F32 bits: RootProp (informational) */
 
 	struct dn_schedule sched; /* the epoch schedule */
@@ -130,37 +135,47 @@ struct dn_emission_subnet {
 
 /* A subnet as subtensor init_new_network leaves it: schedule with the
  * stagger, registration allowed, emission and owner cut enabled,
- * EMAPriceHalvingBlocks from p, mechanism 1 (dynamic), no start_call yet
- * (no first emission block, subtoken disabled), everything else 0. The
- * chain's register_network then disables the TAO-side emission and seeds
- * the pool: that is the registry's business. */
+ * EMAPriceHalvingBlocks from p, an empty dynamic pool (dn_pool_init with
+ * the runtime's MinimumReserve), no start_call yet (no first emission
+ * block, subtoken disabled), everything else 0. The chain's
+ * register_network then disables the TAO-side emission and seeds the
+ * pool: that is the registry's business. */
 void dn_emission_subnet_init(struct dn_emission_subnet *s, const struct dn_emission_params *p,
 			     uint16_t netuid, uint16_t tempo, uint64_t now);
 
 /* ---- the pool ---------------------------------------------------------- */
 
-/* What the coinbase needs from the subnet AMM (devnet/pool.h provides it).
- * Every function reads the reserves from the subnet (s->tao, s->alpha_in)
- * and must not change them: the coinbase books reserve changes itself. */
+/* What the coinbase needs from the subnet AMM, on the subnet's embedded
+ * pool (s->pool). dn_emission_balancer is the real thing (devnet/pool.h);
+ * tests may pass a stand-in. */
 struct dn_emission_pool {
 	void *ctx;
 	/* swap pallet current_alpha_price of a dynamic subnet (only called for
-	 * mechanism 1 with s->alpha_in > 0): U64F64 bits, (w_b / w_q) * (y / x). */
+	 * a dynamic pool with s->pool.alpha_in > 0): U64F64 bits, (w_b / w_q) *
+	 * (y / x). Changes nothing. */
 	dn_u64f64 (*price)(void *ctx, const struct dn_emission_subnet *s);
 	/* swap pallet adjust_protocol_liquidity, for every emitting subnet
 	 * (stable ones too, as the chain does): re-weight the pool so that
 	 * depositing (tao, alpha) on top of the current reserves keeps the
 	 * price (update_weights_for_added_liquidity). true: accepted, the
-	 * weights are updated; false: the new weight would leave its bounds,
+	 * weights are updated (the reserves are not: the coinbase adds the
+	 * deposit itself); false: the new weight would leave its bounds,
 	 * nothing changes and nothing is injected. */
-	bool (*adjust)(void *ctx, const struct dn_emission_subnet *s, uint64_t tao, uint64_t alpha);
-	/* swap pallet swap of a dynamic subnet: buy alpha with `tao` TAO, no
-	 * fee, no price limit (swap_tao_for_alpha(.., max_price, drop_fees =
-	 * true)). 0 and *paid_in (TAO entering the reserve), *paid_out (alpha
-	 * leaving it); negative on failure, nothing changed. */
-	int (*buy)(void *ctx, const struct dn_emission_subnet *s, uint64_t tao, uint64_t *paid_in,
+	bool (*adjust)(void *ctx, struct dn_emission_subnet *s, uint64_t tao, uint64_t alpha);
+	/* subtensor swap_tao_for_alpha on a dynamic subnet: buy alpha with
+	 * `tao` TAO, no fee, no price limit (max_price, drop_fees = true), and
+	 * move the reserves as it does (pool.tao += paid_in, pool.alpha_in -=
+	 * paid_out, pool.alpha_out += paid_out). 0 and *paid_in (TAO entering
+	 * the reserve), *paid_out (alpha leaving it); negative on failure,
+	 * nothing changed. */
+	int (*buy)(void *ctx, struct dn_emission_subnet *s, uint64_t tao, uint64_t *paid_in,
 		   uint64_t *paid_out);
 };
+
+/* The subnet's own balancer pool: dn_pool_price, dn_pool_adjust_liquidity
+ * and dn_pool_swap (DN_BUY at the maximum price, fees dropped) on s->pool.
+ * ctx is unused. */
+extern const struct dn_emission_pool dn_emission_balancer;
 
 /* ---- block emission ---------------------------------------------------- */
 

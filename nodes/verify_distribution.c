@@ -1120,24 +1120,23 @@ static enum nd_vstatus macro_split(struct nd_vrec *r, struct nd_vout *o)
 	return r->bad || bad ? ND_V_FAIL : ND_V_PASS;
 }
 
-/* The pool as the coinbase sees it (devnet/emission.h's interface): a
- * balancer pool on the subnet's reserves. */
+/* The pool as the coinbase sees it (devnet/emission.h's interface): the
+ * subnet's own balancer pool for the price; no injection and no chain buy
+ * happen in this scenario (the TAO-side emission is disabled). */
 static dn_u64f64 cb_price(void *ctx, const struct dn_emission_subnet *e)
 {
 	(void)ctx;
-	struct dn_pool p;
-	dn_pool_init(&p, true, e->tao, e->alpha_in, 100);
-	return dn_pool_price(&p);
+	return dn_pool_price(&e->pool);
 }
 
-static bool cb_adjust(void *ctx, const struct dn_emission_subnet *e, uint64_t tao, uint64_t alpha)
+static bool cb_adjust(void *ctx, struct dn_emission_subnet *e, uint64_t tao, uint64_t alpha)
 {
 	(void)ctx;
 	(void)e;
 	return tao == 0 && alpha == 0; /* nothing is injected in this scenario */
 }
 
-static int cb_buy(void *ctx, const struct dn_emission_subnet *e, uint64_t tao, uint64_t *in,
+static int cb_buy(void *ctx, struct dn_emission_subnet *e, uint64_t tao, uint64_t *in,
 		  uint64_t *out)
 {
 	(void)ctx;
@@ -1210,8 +1209,9 @@ static enum nd_vstatus owner_cut_disabled(struct nd_vrec *r, struct nd_vout *o)
 	sub.first_emission_block = 0;
 	sub.subtoken_enabled = true;
 	sub.emission_enabled = false;
-	sub.tao = sub.alpha_in = 1000000000000000ULL;
-	sub.alpha_out = 100000000000ULL;
+	sub.pool.min_reserve = 100;
+	sub.pool.tao = sub.pool.alpha_in = 1000000000000000ULL;
+	sub.pool.alpha_out = 100000000000ULL;
 	int bad = 0;
 	if (run_blocks(&s, o, &ep, &st, &sub, 1, 11))
 		goto fail;

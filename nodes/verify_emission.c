@@ -171,47 +171,10 @@ struct world {
 	struct dn_emission_state st;
 	struct dn_emission_subnet sn[MAXN];
 	struct dn_emission_subnet *l[MAXN]; /* ascending netuid */
-	struct dn_pool pool[MAXN];
 	size_t n;
 	uint64_t block;
 	struct dn_emission_pool ops;
 };
-
-/* The subnet's pool with the reserves the coinbase holds. */
-static struct dn_pool *pool_of(struct world *w, const struct dn_emission_subnet *s)
-{
-	struct dn_pool *p = &w->pool[s - w->sn];
-	p->tao = s->tao;
-	p->alpha_in = s->alpha_in;
-	p->alpha_out = s->alpha_out;
-	p->dynamic = s->mechanism == 1;
-	return p;
-}
-
-static dn_u64f64 op_price(void *ctx, const struct dn_emission_subnet *s)
-{
-	return dn_pool_price(pool_of(ctx, s));
-}
-
-static bool op_adjust(void *ctx, const struct dn_emission_subnet *s, uint64_t tao, uint64_t alpha)
-{
-	return dn_pool_adjust_liquidity(pool_of(ctx, s), tao, alpha) == 0;
-}
-
-/* swap_tao_for_alpha(.., max_price, drop_fees = true): the pool's own
- * reserve update is discarded, the coinbase books the reserves. */
-static int op_buy(void *ctx, const struct dn_emission_subnet *s, uint64_t tao, uint64_t *in,
-		  uint64_t *out)
-{
-	struct dn_swap sw;
-	int rc = dn_pool_swap(pool_of(ctx, s), DN_BUY, tao,
-			      dn_pool_limit_from_rao(DN_POOL_MAX_PRICE_RAO), true, &sw);
-	if (rc)
-		return rc;
-	*in = sw.paid_in;
-	*out = sw.paid_out;
-	return 0;
-}
 
 static void world_init(struct world *w)
 {
@@ -219,7 +182,7 @@ static void world_init(struct world *w)
 	dn_emission_params_mock(&w->p);
 	dn_schedule_params_mock(&w->sp);
 	w->block = 1; /* new_test_ext(1) */
-	w->ops = (struct dn_emission_pool){w, op_price, op_adjust, op_buy};
+	w->ops = dn_emission_balancer;
 }
 
 static struct dn_emission_subnet *new_subnet(struct world *w, uint16_t netuid, uint16_t tempo,
@@ -227,8 +190,7 @@ static struct dn_emission_subnet *new_subnet(struct world *w, uint16_t netuid, u
 {
 	struct dn_emission_subnet *s = &w->sn[w->n];
 	dn_emission_subnet_init(s, &w->p, netuid, tempo, w->block);
-	s->mechanism = mechanism;
-	dn_pool_init(&w->pool[w->n], mechanism == 1, 0, 0, MOCK_MIN_RESERVE);
+	dn_pool_init(&s->pool, mechanism == 1, 0, 0, MOCK_MIN_RESERVE);
 	w->l[w->n++] = s;
 	return s;
 }
@@ -252,8 +214,8 @@ static struct dn_emission_subnet *add_dynamic(struct world *w)
 	struct dn_emission_subnet *s = new_subnet(w, netuid, 360, 1);
 	w->st.total_issuance += MOCK_MIN_LOCK;
 	w->st.balances_issuance += MOCK_MIN_LOCK;
-	s->tao = MOCK_MIN_LOCK;
-	s->alpha_in = MOCK_MIN_LOCK;
+	s->pool.tao = MOCK_MIN_LOCK;
+	s->pool.alpha_in = MOCK_MIN_LOCK;
 	w->st.total_stake += MOCK_MIN_LOCK;
 	s->emission_enabled = false;
 	s->has_first_emission = true;
@@ -307,8 +269,8 @@ static enum nd_vstatus owner_cut_base(struct nd_vrec *r, struct nd_vout *o)
 	struct world w;
 	world_init(&w);
 	struct dn_emission_subnet *s = add_network(&w, 1, 1);
-	s->tao = tao;
-	s->alpha_in = alpha;
+	s->pool.tao = tao;
+	s->pool.alpha_in = alpha;
 	s->sched.tempo = (uint16_t)opt_u64(r, "params.tempo", 10000);
 	w.p.subnet_owner_cut = (uint16_t)cut1;
 	int bad = run_coinbase(&w, mint(&w, 0), NULL) != 0;
@@ -328,9 +290,9 @@ static void cap_trigger_world(struct nd_vrec *r, struct world *w)
 		 alpha = need_u64(r, "inputs.alpha_in_reserve");
 	for (uint16_t i = 1; i <= 2; i++) {
 		struct dn_emission_subnet *s = add_network(w, i, 1);
-		s->mechanism = 1;
-		s->tao = tao;
-		s->alpha_in = alpha;
+		s->pool.dynamic = true;
+		s->pool.tao = tao;
+		s->pool.alpha_in = alpha;
 		s->moving_price = i96(num_at(r, "inputs.ema_prices", i - 1u));
 	}
 }
@@ -351,8 +313,9 @@ static enum nd_vstatus cap_trigger(struct nd_vrec *r, struct nd_vout *o)
 	int bad = run_coinbase(&w, mint(&w, e), NULL) != 0;
 	for (size_t i = 0; i < 2; i++) {
 		bad += cmp_u64(o, "SubnetAlphaOutEmission", w.sn[i].alpha_out_emission, want_em);
-		bad += check(o, w.sn[i].alpha_in < lt, "subnet %zu: SubnetAlphaIn %llu not < %llu",
-			     i + 1, (unsigned long long)w.sn[i].alpha_in, (unsigned long long)lt);
+		bad += check(o, w.sn[i].pool.alpha_in < lt,
+			     "subnet %zu: SubnetAlphaIn %llu not < %llu", i + 1,
+			     (unsigned long long)w.sn[i].pool.alpha_in, (unsigned long long)lt);
 		bad += check(o, w.sn[i].alpha_in_emission < want_em,
 			     "subnet %zu: alpha injection %llu not capped below the emission",
 			     i + 1, (unsigned long long)w.sn[i].alpha_in_emission);
@@ -373,18 +336,18 @@ static enum nd_vstatus cap_trigger_21m(struct nd_vrec *r, struct nd_vout *o)
 	dn_u64f64 before[2];
 	for (size_t i = 0; i < 2; i++) {
 		w.sn[i].first_emission_block = 0;
-		dn_pool_initialize(&w.pool[i], NULL);
+		dn_pool_initialize(&w.sn[i].pool, NULL);
 		before[i] = dn_emission_price(&w.ops, &w.sn[i]);
-		w.sn[i].alpha_out = out0;
+		w.sn[i].pool.alpha_out = out0;
 	}
 	int bad = run_coinbase(&w, mint(&w, e), NULL) != 0;
 	bool some_protocol = false;
 	for (size_t i = 0; i < 2; i++) {
 		struct dn_emission_subnet *s = &w.sn[i];
 		some_protocol |= s->protocol_alpha > 0;
-		bad += cmp_u64(o, "SubnetAlphaOut = 21e15 + SubnetProtocolAlpha", s->alpha_out,
+		bad += cmp_u64(o, "SubnetAlphaOut = 21e15 + SubnetProtocolAlpha", s->pool.alpha_out,
 			       out0 + s->protocol_alpha);
-		bad += check(o, s->alpha_in < need_u64(r, "inputs.alpha_in_reserve"),
+		bad += check(o, s->pool.alpha_in < need_u64(r, "inputs.alpha_in_reserve"),
 			     "subnet %zu: SubnetAlphaIn did not fall", i + 1);
 		bad += check(o, dn_emission_price(&w.ops, s) > before[i],
 			     "subnet %zu: price did not rise", i + 1);
@@ -461,9 +424,9 @@ static enum nd_vstatus tao_issuance_base(struct nd_vrec *r, struct nd_vout *o)
 	s->emission_enabled = true;
 	s->moving_price = (dn_i96f32)U96_ONE;
 	full_root(&w);
-	uint64_t ti = w.st.total_issuance, tao = s->tao, ts = w.st.total_stake;
+	uint64_t ti = w.st.total_issuance, tao = s->pool.tao, ts = w.st.total_stake;
 	int bad = run_coinbase(&w, mint(&w, e), NULL) != 0;
-	bad += cmp_u64(o, "SubnetTAO delta", s->tao - tao, d_tao);
+	bad += cmp_u64(o, "SubnetTAO delta", s->pool.tao - tao, d_tao);
 	bad += cmp_u64(o, "TotalIssuance delta", w.st.total_issuance - ti, d_ti);
 	bad += cmp_u64(o, "TotalStake delta", w.st.total_stake - ts, d_ts);
 	return verdict(r, bad);
@@ -484,7 +447,7 @@ static enum nd_vstatus tao_issuance_low(struct nd_vrec *r, struct nd_vout *o)
 	uint64_t credit = mint(&w, e);
 	struct dn_emission_subnet *s = add_network(&w, 1, 1);
 	int bad = run_coinbase(&w, credit, NULL) != 0;
-	bad += cmp_u64(o, "SubnetTAO", s->tao, want_tao);
+	bad += cmp_u64(o, "SubnetTAO", s->pool.tao, want_tao);
 	bad += cmp_u64(o, "TotalIssuance", w.st.total_issuance, want_ti);
 	bad += cmp_u64(o, "TotalStake", w.st.total_stake, want_ts);
 	return verdict(r, bad);
@@ -530,7 +493,7 @@ static enum nd_vstatus tao_issuance_three(struct nd_vrec *r, struct nd_vout *o)
 	if (disabled) {
 		uint64_t tol = opt_u64(r, "tolerance.SubnetTAO_after", 0);
 		for (size_t i = 0; i < 3; i++)
-			bad += cmp_near(o, "SubnetTAO", w.sn[i].tao,
+			bad += cmp_near(o, "SubnetTAO", w.sn[i].pool.tao,
 					u64_at(r, "expected.SubnetTAO_after", i), tol);
 		uint64_t ttol = opt_u64(r, "tolerance.TotalIssuance_delta", 0);
 		bad += cmp_near(o, "TotalIssuance delta", w.st.total_issuance - ti,
@@ -541,7 +504,7 @@ static enum nd_vstatus tao_issuance_three(struct nd_vrec *r, struct nd_vout *o)
 		uint64_t each = need_u64(r, "expected.SubnetTAO_each");
 		uint64_t tol = opt_u64(r, "tolerance.SubnetTAO_each", 0);
 		for (size_t i = 0; i < 3; i++)
-			bad += cmp_near(o, "SubnetTAO", w.sn[i].tao, each, tol);
+			bad += cmp_near(o, "SubnetTAO", w.sn[i].pool.tao, each, tol);
 		bad += cmp_near(o, "TotalIssuance", w.st.total_issuance,
 				need_u64(r, "expected.TotalIssuance"),
 				opt_u64(r, "tolerance.TotalIssuance", 0));
@@ -612,18 +575,18 @@ static enum nd_vstatus different_prices(struct nd_vrec *r, struct nd_vout *o)
 		struct dn_emission_subnet *s = add_network(&w, i, 1);
 		char path[64];
 		snprintf(path, sizeof(path), "inputs.reserves[%u].tao", i - 1u);
-		s->tao = need_u64(r, path);
+		s->pool.tao = need_u64(r, path);
 		snprintf(path, sizeof(path), "inputs.reserves[%u].alpha", i - 1u);
-		s->alpha_in = need_u64(r, path);
-		dn_pool_initialize(&w.pool[i - 1], NULL);
-		s->mechanism = 1;
+		s->pool.alpha_in = need_u64(r, path);
+		dn_pool_initialize(&w.sn[i - 1].pool, NULL);
+		s->pool.dynamic = true;
 		s->moving_price = i96(num_at(r, "inputs.ema_prices", i - 1u));
 	}
 	full_root(&w);
 	int bad = run_coinbase(&w, credit, NULL) != 0;
 	uint64_t tol = opt_u64(r, "tolerance.SubnetTAO_after", 0);
 	for (size_t i = 0; i < 2; i++)
-		bad += cmp_near(o, "SubnetTAO", w.sn[i].tao,
+		bad += cmp_near(o, "SubnetTAO", w.sn[i].pool.tao,
 				u64_at(r, "expected.SubnetTAO_after", i), tol);
 	bad += cmp_near(o, "TotalIssuance", w.st.total_issuance,
 			need_u64(r, "expected.TotalIssuance"),
@@ -645,7 +608,7 @@ static enum nd_vstatus shares_equal(struct nd_vrec *r, struct nd_vout *o)
 	size_t n = json_array_size(prices);
 	for (size_t i = 0; i < n; i++) {
 		struct dn_emission_subnet *s = add_network(&w, (uint16_t)(i + 1), 360);
-		s->mechanism = 1;
+		s->pool.dynamic = true;
 		s->moving_price = i96(num_at(r, "inputs.ema_prices", i));
 		s->miner_burned =
 			(dn_u96f32)dn_fx128_from_f64(num_at(r, "inputs.miner_burned", i), 32);
@@ -684,10 +647,10 @@ static enum nd_vstatus alpha_in_after(struct nd_vrec *r, struct nd_vout *o)
 			snprintf(pt, sizeof(pt), "inputs.reserves[%u].tao", i - 1u);
 			snprintf(pa, sizeof(pa), "inputs.reserves[%u].alpha", i - 1u);
 		}
-		s->tao = need_u64(r, pt);
-		s->alpha_in = need_u64(r, pa);
+		s->pool.tao = need_u64(r, pt);
+		s->pool.alpha_in = need_u64(r, pa);
 		if (!stable) {
-			s->mechanism = 1;
+			s->pool.dynamic = true;
 			s->moving_price = i96(num_at(r, "inputs.ema_prices", i - 1u));
 		}
 	}
@@ -697,7 +660,7 @@ static enum nd_vstatus alpha_in_after(struct nd_vrec *r, struct nd_vout *o)
 		full_root(&w);
 	int bad = run_coinbase(&w, credit, NULL) != 0;
 	for (size_t i = 0; i < 2; i++)
-		bad += cmp_u64(o, "SubnetAlphaIn", w.sn[i].alpha_in,
+		bad += cmp_u64(o, "SubnetAlphaIn", w.sn[i].pool.alpha_in,
 			       u64_at(r, "expected.SubnetAlphaIn_after", i));
 	return verdict(r, bad);
 }
@@ -774,7 +737,7 @@ static enum nd_vstatus terms_cap(struct nd_vrec *r, struct nd_vout *o)
 		return ND_V_FAIL;
 	struct world w;
 	struct dn_emission_subnet *s = terms_world(&w);
-	int bad = cmp_u64(o, "alpha issuance", s->alpha_in + s->alpha_out,
+	int bad = cmp_u64(o, "alpha issuance", s->pool.alpha_in + s->pool.alpha_out,
 			  need_u64(r, "params.alpha_issuance"));
 	struct dn_emission_terms t;
 	dn_emission_terms(&w.p, &w.st, s, &w.ops, (dn_u96f32)t1 << 32, &t);
@@ -800,12 +763,12 @@ static enum nd_vstatus terms_gt(struct nd_vrec *r, struct nd_vout *o)
 {
 	struct world w;
 	struct dn_emission_subnet *s = terms_world(&w);
-	s->tao = 1000000000000000ULL; /* setup_reserves, then overwritten */
-	s->alpha_in = 1000000000000000ULL;
-	dn_pool_initialize(&w.pool[0], NULL);
+	s->pool.tao = 1000000000000000ULL; /* setup_reserves, then overwritten */
+	s->pool.alpha_in = 1000000000000000ULL;
+	dn_pool_initialize(&w.sn[0].pool, NULL);
 	dn_u64f64 price_set = u64f64(0.01);
 	dn_u96f32 price_fixed = price_set >> 32;
-	uint64_t alpha_em = dn_emission_block_emission(&w.p, s->alpha_in + s->alpha_out);
+	uint64_t alpha_em = dn_emission_block_emission(&w.p, s->pool.alpha_in + s->pool.alpha_out);
 	dn_u96f32 te = dn_ufx128_sat_mul((dn_u96f32)alpha_em << 32, price_fixed, 32) +
 		       (dn_u96f32)dn_fx128_from_f64(0.01, 32);
 	uint64_t tao = need_u64(r, "params.reserves.tao");
@@ -813,8 +776,8 @@ static enum nd_vstatus terms_gt(struct nd_vrec *r, struct nd_vout *o)
 		return ND_V_FAIL;
 	dn_u128 q = 0;
 	dn_ufx128_checked_div((dn_u128)tao << 64, price_set, 64, &q);
-	s->tao = tao;
-	s->alpha_in = (uint64_t)(q >> 64);
+	s->pool.tao = tao;
+	s->pool.alpha_in = (uint64_t)(q >> 64);
 	int bad = cmp_val(o, "spot price", u64f64_val(dn_emission_price(&w.ops, s)),
 			  need_num(r, "params.spot_price"), 0.001);
 	struct dn_emission_terms t;
@@ -847,9 +810,9 @@ static enum nd_vstatus terms_lte(struct nd_vrec *r, struct nd_vout *o)
 		return ND_V_FAIL;
 	struct world w;
 	struct dn_emission_subnet *s = terms_world(&w);
-	s->tao = tao;
-	s->alpha_in = alpha;
-	dn_pool_initialize(&w.pool[0], NULL);
+	s->pool.tao = tao;
+	s->pool.alpha_in = alpha;
+	dn_pool_initialize(&w.sn[0].pool, NULL);
 	struct dn_emission_terms t;
 	dn_emission_terms(&w.p, &w.st, s, &w.ops, (dn_u96f32)te << 32, &t);
 	int bad = check(o, t.alpha_in < t.cap, "T / price is not below the cap");
@@ -885,14 +848,14 @@ static enum nd_vstatus check_root_proportion(struct nd_vrec *r, struct nd_vout *
 	struct dn_emission_subnet *s = add_dynamic(&w);
 	w.st.root_tao = need_u64(r, "inputs.root_SubnetTAO");
 	w.p.tao_weight = need_u64(r, "inputs.tao_weight_u64");
-	s->alpha_in = need_u64(r, "inputs.alpha_issuance");
+	s->pool.alpha_in = need_u64(r, "inputs.alpha_issuance");
 	double eval = need_num(r, "expected.evaluated");
 	if (r->bad)
 		return ND_V_FAIL;
 	dn_u96f32 got = dn_emission_root_proportion(&w.p, &w.st, s);
 	dn_u96f32 tw = dn_emission_tao_weight(&w.p);
 	dn_u96f32 num = dn_ufx128_sat_mul(tw, (dn_u96f32)w.st.root_tao << 32, 32), want = 0;
-	dn_ufx128_checked_div(num, num + ((dn_u96f32)s->alpha_in << 32), 32, &want);
+	dn_ufx128_checked_div(num, num + ((dn_u96f32)s->pool.alpha_in << 32), 32, &want);
 	int bad = nd_vcmp_int(o, "root_proportion (U96F32 bits)", (dn_i128)got, (dn_i128)want);
 	bad += cmp_val(o, "root_proportion", u96_val(got), eval, 1e-9);
 	return verdict(r, bad);
@@ -908,14 +871,14 @@ static enum nd_vstatus inject_no_skew(struct nd_vrec *r, struct nd_vout *o)
 	struct world w;
 	world_init(&w);
 	struct dn_emission_subnet *s = add_dynamic(&w);
-	s->tao = need_u64(r, "params.reserves.tao");
-	s->alpha_in = need_u64(r, "params.reserves.alpha");
+	s->pool.tao = need_u64(r, "params.reserves.tao");
+	s->pool.alpha_in = need_u64(r, "params.reserves.alpha");
 	uint64_t tin = need_u64(r, "inputs.tao_in"), ain = need_u64(r, "inputs.alpha_in");
 	uint64_t ex = need_u64(r, "inputs.excess_tao");
 	double tol = opt_num(r, "tolerance", 0);
 	if (r->bad)
 		return ND_V_FAIL;
-	dn_pool_initialize(&w.pool[0], NULL);
+	dn_pool_initialize(&w.sn[0].pool, NULL);
 	struct dn_emission_terms t = {.tao_in = (dn_u96f32)tin << 32,
 				      .alpha_in = (dn_u96f32)ain << 32,
 				      .excess = (dn_u96f32)ex << 32};
@@ -924,7 +887,8 @@ static enum nd_vstatus inject_no_skew(struct nd_vrec *r, struct nd_vout *o)
 	dn_emission_inject(&w.st, s, &w.ops, &t, &credit, &res);
 	dn_emission_recycle(&w.st, credit);
 	dn_u128 ratio = 0;
-	dn_ufx128_checked_div((dn_u96f32)s->alpha_in << 32, (dn_u96f32)s->tao << 32, 32, &ratio);
+	dn_ufx128_checked_div((dn_u96f32)s->pool.alpha_in << 32, (dn_u96f32)s->pool.tao << 32, 32,
+			      &ratio);
 	double price = u64f64_val(dn_emission_price(&w.ops, s));
 	int bad = cmp_val(o, "alpha reserve / TAO reserve vs price", u96_val(ratio), price, tol);
 	bad += check(o, res.bought_tao == ex && res.injected_tao == tin,
@@ -1042,16 +1006,17 @@ static enum nd_vstatus emit_owner_cut(struct nd_vrec *r, struct nd_vout *o)
 	struct world w;
 	world_init(&w);
 	struct dn_emission_subnet *s = add_dynamic(&w);
-	s->tao = need_u64(r, "params.reserves.tao");
-	s->alpha_in = need_u64(r, "params.reserves.alpha");
+	s->pool.tao = need_u64(r, "params.reserves.tao");
+	s->pool.alpha_in = need_u64(r, "params.reserves.alpha");
 	w.st.root_tao = need_u64(r, "params.root_SubnetTAO");
 	if (r->bad || cut > 65535)
 		return ND_V_FAIL;
 	w.p.subnet_owner_cut = (uint16_t)cut;
-	dn_pool_initialize(&w.pool[0], NULL);
+	dn_pool_initialize(&w.sn[0].pool, NULL);
 	/* the test's expectations, in its own fixed point */
-	dn_u96f32 alpha_em = (dn_u96f32)dn_emission_block_emission(&w.p, s->alpha_in + s->alpha_out)
-			     << 32;
+	dn_u96f32 alpha_em =
+		(dn_u96f32)dn_emission_block_emission(&w.p, s->pool.alpha_in + s->pool.alpha_out)
+		<< 32;
 	dn_u96f32 pct = 0;
 	dn_ufx128_checked_div((dn_u96f32)cut << 32, (dn_u96f32)65535 << 32, 32, &pct);
 	dn_u96f32 cut_exp = dn_ufx128_sat_mul(pct, alpha_em, 32);
@@ -1106,8 +1071,8 @@ static enum nd_vstatus pending_quarter(struct nd_vrec *r, struct nd_vout *o)
 	world_init(&w);
 	struct dn_emission_subnet *s = add_dynamic(&w);
 	s->sched.tempo = 1;
-	s->tao = 1000000;
-	s->alpha_in = 1;
+	s->pool.tao = 1000000;
+	s->pool.alpha_in = 1;
 	s->sched.last_epoch_block = 0;
 	w.block = 10;
 	int bad = run_coinbase(&w, mint(&w, 0), NULL) != 0;
@@ -1148,9 +1113,9 @@ static enum nd_vstatus pending_miner_pot(struct nd_vrec *r, struct nd_vout *o)
 	struct world w;
 	world_init(&w);
 	struct dn_emission_subnet *s = add_network(&w, 1, (uint16_t)tempo);
-	s->mechanism = 1;
-	s->tao = 1000000000000000ULL;
-	s->alpha_in = 1000000000000000ULL;
+	s->pool.dynamic = true;
+	s->pool.tao = 1000000000000000ULL;
+	s->pool.alpha_in = 1000000000000000ULL;
 	int bad = 0;
 	for (uint64_t i = 0; i < tempo; i++)
 		bad += step_block(&w, NULL) != 0;
@@ -1159,12 +1124,12 @@ static enum nd_vstatus pending_miner_pot(struct nd_vrec *r, struct nd_vout *o)
 		bad += step_block(&w, NULL) != 0;
 	w.st.root_tao += 200000000000ULL;
 	w.p.tao_weight = UINT64_MAX / 10;
-	s->alpha_in = 1000000000000000000ULL;
+	s->pool.alpha_in = 1000000000000000000ULL;
 	struct dn_emission_subnet *l[1] = {s};
 	bad += check(o, !dn_emission_root_sell_flag(l, 1), "root sell flag is on");
 	for (uint64_t i = 0; i < tempo; i++)
 		bad += step_block(&w, NULL) != 0;
-	uint64_t per_block = dn_emission_block_emission(&w.p, s->alpha_in + s->alpha_out);
+	uint64_t per_block = dn_emission_block_emission(&w.p, s->pool.alpha_in + s->pool.alpha_out);
 	bad += step_block(&w, NULL) != 0;
 	bad += cmp_u64(o, "PendingRootAlphaDivs", s->pending_root, 0);
 	bad += step_block(&w, NULL) != 0;
@@ -1217,8 +1182,8 @@ static enum nd_vstatus pending_not_started(struct nd_vrec *r, struct nd_vout *o)
 	w.p.subnet_owner_cut = 65535 / 10;
 	w.st.root_tao += 200000000000ULL;
 	w.p.tao_weight = UINT64_MAX / 10;
-	s->tao = 10000000000ULL;
-	s->alpha_in = 1000000000ULL;
+	s->pool.tao = 10000000000ULL;
+	s->pool.alpha_in = 1000000000ULL;
 	s->moving_price = i96(opt_num(r, "params.ema_price", 2.0));
 	struct dn_emission_subnet *l[1] = {s};
 	bad += check(o, dn_emission_root_sell_flag(l, 1), "root sell flag is off");

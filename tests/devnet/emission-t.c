@@ -30,11 +30,13 @@ static dn_u64f64 toy_price(void *ctx, const struct dn_emission_subnet *s)
 {
 	(void)ctx;
 	dn_u128 q;
-	return dn_ufx128_checked_div((dn_u128)s->tao << 64, (dn_u128)s->alpha_in << 64, 64, &q) ? q
-												: 0;
+	return dn_ufx128_checked_div((dn_u128)s->pool.tao << 64, (dn_u128)s->pool.alpha_in << 64,
+				     64, &q)
+		       ? q
+		       : 0;
 }
 
-static bool toy_adjust(void *ctx, const struct dn_emission_subnet *s, uint64_t tao, uint64_t alpha)
+static bool toy_adjust(void *ctx, struct dn_emission_subnet *s, uint64_t tao, uint64_t alpha)
 {
 	struct toy *t = ctx;
 	(void)s, (void)tao, (void)alpha;
@@ -42,7 +44,7 @@ static bool toy_adjust(void *ctx, const struct dn_emission_subnet *s, uint64_t t
 	return !t->refuse_adjust;
 }
 
-static int toy_buy(void *ctx, const struct dn_emission_subnet *s, uint64_t tao, uint64_t *in,
+static int toy_buy(void *ctx, struct dn_emission_subnet *s, uint64_t tao, uint64_t *in,
 		   uint64_t *out)
 {
 	struct toy *t = ctx;
@@ -50,7 +52,11 @@ static int toy_buy(void *ctx, const struct dn_emission_subnet *s, uint64_t tao, 
 	if (t->refuse_buy)
 		return -1;
 	*in = tao;
-	*out = (uint64_t)((dn_u128)s->alpha_in * tao / ((dn_u128)s->tao + tao));
+	*out = (uint64_t)((dn_u128)s->pool.alpha_in * tao / ((dn_u128)s->pool.tao + tao));
+	/* the buy moves the reserves (swap_tao_for_alpha) */
+	s->pool.tao += *in;
+	s->pool.alpha_in -= *out;
+	s->pool.alpha_out += *out;
 	return 0;
 }
 
@@ -66,12 +72,12 @@ static void subnet(struct dn_emission_subnet *s, uint16_t netuid, uint16_t mech,
 		   uint64_t alpha_in, double ema)
 {
 	dn_emission_subnet_init(s, &P, netuid, 360, 1);
-	s->mechanism = mech;
+	s->pool.dynamic = mech == 1;
 	s->has_first_emission = true;
 	s->first_emission_block = 1;
 	s->subtoken_enabled = true;
-	s->tao = tao;
-	s->alpha_in = alpha_in;
+	s->pool.tao = tao;
+	s->pool.alpha_in = alpha_in;
 	s->moving_price = dn_fx128_from_f64(ema, 32);
 }
 
@@ -192,7 +198,7 @@ static uint64_t sum_tao(struct dn_emission_subnet *const *l, size_t n)
 {
 	uint64_t t = 0;
 	for (size_t i = 0; i < n; i++)
-		t += l[i]->tao;
+		t += l[i]->pool.tao;
 	return t;
 }
 
@@ -207,14 +213,14 @@ static void test_conservation(void)
 	struct dn_emission_subnet *l[3] = {&a, &b, &c};
 	subnet(&a, 1, 1, 100 * TAO, 100 * TAO, 0.3);
 	subnet(&b, 4, 1, 500 * TAO, 5000000 * TAO, 0.2);
-	b.alpha_out = 4000000 * TAO;
+	b.pool.alpha_out = 4000000 * TAO;
 	subnet(&c, 9, 1, 10 * TAO, 40 * TAO, 0.25);
 	c.emission_enabled = false;
 	struct dn_emission_state st = {.total_issuance = 6000000 * TAO,
 				       .balances_issuance = 6000000 * TAO,
 				       .root_tao = 1000000 * TAO};
 	uint64_t ti0 = st.total_issuance, tao0 = sum_tao(l, 3), stake0 = st.total_stake;
-	uint64_t out0 = a.alpha_out + b.alpha_out + c.alpha_out;
+	uint64_t out0 = a.pool.alpha_out + b.pool.alpha_out + c.pool.alpha_out;
 	struct dn_emission_result r;
 	struct dn_emission_drained d[3];
 	ok(dn_emission_block_step(&p, &SP, &st, l, 3, 100, &toy, NULL, d, &r) == 0, "block step");
@@ -239,7 +245,8 @@ static void test_conservation(void)
 			l[i]->pending_owner_cut;
 	ok(r.root_sell == false, "sum of EMA prices 0.75: no root sell");
 	uint64_t recycled_alpha = out0 + minted + b.protocol_alpha + a.protocol_alpha +
-				  c.protocol_alpha - (a.alpha_out + b.alpha_out + c.alpha_out);
+				  c.protocol_alpha -
+				  (a.pool.alpha_out + b.pool.alpha_out + c.pool.alpha_out);
 	ok(pend + recycled_alpha <= minted && minted - (pend + recycled_alpha) <= 9,
 	   "alpha out = pending + recycled root alpha (within flooring)");
 	ok(a.moving_price > dn_fx128_from_f64(0.3, 32) - 2 && a.root_prop > 0,
@@ -305,7 +312,8 @@ static void test_zero_and_none(void)
 	struct dn_emission_result r;
 	ok(dn_emission_block_step(&P, &SP, &st, l, 2, 5, &toy, NULL, NULL, &r) == 0,
 	   "zero-price block");
-	ok(r.recycled == TAO && st.total_issuance == 0 && a.alpha_in == TAO && b.tao == TAO,
+	ok(r.recycled == TAO && st.total_issuance == 0 && a.pool.alpha_in == TAO &&
+		   b.pool.tao == TAO,
 	   "zero EMA prices: the whole reward is recycled, issuance does not grow");
 	ok(a.alpha_out_emission == TAO && a.pending_server == TAO / 2,
 	   "zero-price subnets still mint their alpha");
@@ -328,7 +336,7 @@ static void test_pending(void)
 	struct dn_emission_subnet a;
 	struct dn_emission_subnet *l[1] = {&a};
 	subnet(&a, 1, 1, 1, 1, 2.0);
-	a.alpha_out = 2 * TAO;
+	a.pool.alpha_out = 2 * TAO;
 	a.sched.tempo = 10000;
 	struct dn_emission_state st = {.root_tao = TAO};
 	struct dn_emission_result r;
@@ -425,7 +433,7 @@ static void test_einval(void)
 	struct dn_emission_result r;
 	is_int(dn_emission_block_step(&P, &SP, &st, l, 2, 5, &toy, NULL, NULL, &r),
 	       DN_EMISSION_EINVAL, "unsorted netuids are refused");
-	ok(st.total_issuance == 5 && a.alpha_out == 0, "and nothing changed");
+	ok(st.total_issuance == 5 && a.pool.alpha_out == 0, "and nothing changed");
 	struct dn_emission_pool nopool = {0};
 	struct dn_emission_subnet *m[1] = {&a};
 	is_int(dn_emission_block_step(&P, &SP, &st, m, 1, 5, &nopool, NULL, NULL, &r),
@@ -450,7 +458,7 @@ static void test_refusals(void)
 	toy_ctx.refuse_buy = true;
 	dn_emission_run_coinbase(&p, &SP, &st, l, 1, 5, 1000000, &toy, NULL, NULL, &r);
 	toy_ctx.refuse_adjust = toy_ctx.refuse_buy = false;
-	ok(r.injected_tao == 0 && r.stranded > 0 && a.alpha_in == TAO &&
+	ok(r.injected_tao == 0 && r.stranded > 0 && a.pool.alpha_in == TAO &&
 		   r.credit == r.stranded + r.recycled,
 	   "refused injection recycled, failed chain buy stranded");
 }
