@@ -47,6 +47,7 @@ void dn_chain_params_default(struct dn_chain_params *p)
 	p->min_reserve = DN_POOL_MIN_RESERVE; /* SwapMinimumReserve */
 	p->start_call_delay = 0; /* InitialStartCallDelay */
 	p->network_rate_limit = 7200; /* SubtensorInitialNetworkRateLimit */
+	p->take_rate_limit = 216000; /* SubtensorInitialTxDelegateTakeRateLimit */
 }
 
 /* ---- the error record -------------------------------------------------- */
@@ -171,6 +172,7 @@ uint32_t dn_chain_add_account(struct dn_chain *c, const uint8_t key[32], uint64_
 	memcpy(c->acct[a].key, key, 32);
 	c->acct[a].free = free;
 	c->acct[a].nonce = 0;
+	c->acct[a].last_take_block = 0;
 	c->naccounts++;
 	dn_stake_reserve_accounts(&c->stake, c->naccounts);
 	return a;
@@ -341,6 +343,7 @@ static struct dn_chain *chain_alloc(const struct dn_chain_params *p, uint64_t bl
 		dn_chain_params_default(&c->p);
 	c->block = block;
 	c->sudo = DN_CHAIN_NONE;
+	c->author = DN_CHAIN_NONE;
 	dn_stake_init(&c->stake, c->p.default_take);
 	c->scratch = scratch_new();
 	return c;

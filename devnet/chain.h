@@ -83,6 +83,7 @@ struct dn_chain_params {
 	uint64_t min_reserve; /* rao (swap MinimumReserve), 1 000 000 */
 	uint64_t start_call_delay; /* blocks (StartCallDelay), 0 */
 	uint64_t network_rate_limit; /* blocks (NetworkRateLimit), 7 200 */
+	uint64_t take_rate_limit; /* blocks (TxDelegateTakeRateLimit), 216 000 */
 };
 
 /* The production runtime (runtime/src/lib.rs, pallets/subtensor/src/lib.rs). */
@@ -180,6 +181,7 @@ struct dn_account {
 	uint8_t key[32]; /* ed25519 public key (AccountId) */
 	uint64_t free; /* rao: free balance */
 	uint32_t nonce; /* extrinsics sent */
+	uint64_t last_take_block; /* block (LastTxBlockDelegateTake) of this hotkey, 0 = never */
 };
 
 struct dn_chain_scratch; /* per-block working storage (no state) */
@@ -189,6 +191,9 @@ struct dn_chain {
 	uint64_t block; /* the last block applied (the genesis' number before any) */
 	uint8_t parent_hash[32]; /* the hash of block `block`: the auto-claim reads it */
 	uint32_t sudo; /* account index (Sudo key), DN_CHAIN_NONE = none */
+	uint32_t author; /* account index of the current block's author (AuthorshipProvider):
+			    swap fees go there; DN_CHAIN_NONE = none (TAO fees then go to the
+			    burn account, counted in `stranded`; alpha fees are burned) */
 
 	/* issuance and stake counters: est.total_issuance (TotalIssuance),
 	 * est.balances_issuance (the balances pallet's), est.total_stake
@@ -212,8 +217,11 @@ struct dn_chain {
 	uint64_t genesis_issuance; /* TotalIssuance at genesis */
 	dn_u128 minted; /* every block's credit */
 	dn_u128 recycled; /* unspent credit recycled */
-	dn_u128 stranded; /* credit spent on chain buys the pool refused: in subnet accounts,
-			     outside SubnetTAO */
+	dn_u128 stranded; /* TAO in accounts nobody spends, outside SubnetTAO: credit spent on
+			     chain buys the pool refused, registration swap fees and limit
+			     refunds left in subnet accounts, fees sent to the burn account */
+	uint64_t stake_excess; /* rao: TotalStake above root stake + SubnetTAO (the chain's
+				  swap_tao_for_alpha counts the gross input, fee included) */
 	struct dn_emission_result last; /* the last block's coinbase */
 
 	struct dn_chain_scratch *scratch;
@@ -335,7 +343,8 @@ int dn_chain_step(struct dn_chain *c, struct dn_block_events *ev, struct dn_chai
  *   - issuance = free balances + root stake (SubnetTAO[root]) + every
  *     subnet's SubnetTAO + the TAO stranded in subnet accounts by refused
  *     chain buys (where every TAO is);
- *   - TotalStake = SubnetTAO[root] + every subnet's SubnetTAO;
+ *   - TotalStake = SubnetTAO[root] + every subnet's SubnetTAO + the buy fees
+ *     and refunds the chain counts in it (stake_excess);
  *   - SubnetTAO[root] = the sum of the root share pools' values;
  *   - the last coinbase spent its credit: credit = injected + bought +
  *     stranded + recycled.

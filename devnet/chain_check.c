@@ -49,9 +49,11 @@ static void check_tao(const struct dn_chain *c, struct dn_chain_err *err)
 		     st->balances_issuance, free, st->root_tao, pools, c->stranded,
 		     diff(st->balances_issuance, stock));
 
-	if ((dn_u128)st->total_stake != st->root_tao + pools)
-		FAIL("TotalStake %u != root stake %u + SubnetTAO %U (off by %I)", st->total_stake,
-		     st->root_tao, pools, diff(st->total_stake, st->root_tao + pools));
+	dn_u128 staked = st->root_tao + pools + c->stake_excess;
+	if ((dn_u128)st->total_stake != staked)
+		FAIL("TotalStake %u != root stake %u + SubnetTAO %U + buy fees %u (off by %I)",
+		     st->total_stake, st->root_tao, pools, c->stake_excess,
+		     diff(st->total_stake, staked));
 
 	uint64_t root_pools = dn_stake_net_total(&c->stake, 0);
 	if (root_pools != st->root_tao)

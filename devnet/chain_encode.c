@@ -48,6 +48,7 @@ static void enc_params(struct dn_enc *e, const struct dn_chain_params *p)
 	dn_enc_u64(e, p->min_reserve);
 	dn_enc_u64(e, p->start_call_delay);
 	dn_enc_u64(e, p->network_rate_limit);
+	dn_enc_u64(e, p->take_rate_limit);
 }
 
 static void enc_stake(struct dn_enc *e, const struct dn_stake *st)
@@ -235,6 +236,7 @@ void dn_chain_encode(const struct dn_chain *c, struct dn_enc *e)
 	dn_enc_u64(e, c->block);
 	dn_enc_bytes(e, c->parent_hash, 32);
 	dn_enc_u32(e, c->sudo);
+	dn_enc_u32(e, c->author);
 	dn_enc_u64(e, c->est.total_issuance);
 	dn_enc_u64(e, c->est.balances_issuance);
 	dn_enc_u64(e, c->est.total_stake);
@@ -247,6 +249,7 @@ void dn_chain_encode(const struct dn_chain *c, struct dn_enc *e)
 		dn_enc_bytes(e, c->acct[i].key, 32);
 		dn_enc_u64(e, c->acct[i].free);
 		dn_enc_u32(e, c->acct[i].nonce);
+		dn_enc_u64(e, c->acct[i].last_take_block);
 	}
 	enc_stake(e, &c->stake);
 	dn_enc_compact(e, c->nsubnets);
@@ -256,6 +259,7 @@ void dn_chain_encode(const struct dn_chain *c, struct dn_enc *e)
 	dn_enc_u128(e, c->minted);
 	dn_enc_u128(e, c->recycled);
 	dn_enc_u128(e, c->stranded);
+	dn_enc_u64(e, c->stake_excess);
 	const struct dn_emission_result *r = &c->last;
 	dn_enc_u64(e, r->credit);
 	dn_enc_u64(e, r->injected_tao);

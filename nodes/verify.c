@@ -13,9 +13,6 @@
 static const struct nd_vkind pending[] = {
 	{"scheduler", NULL,
 	 "the coinbase's epoch scheduler arrives with the dTAO economy (issue 4)"},
-	{"validation", NULL,
-	 "hyperparameter setters (do_set_alpha_values) arrive with the chain's extrinsics (issue "
-	 "5)"},
 	{"property", NULL,
 	 "a property without numbers: tests/devnet/epoch-t and mathx-t check it on random inputs"},
 	{"balancer_math", NULL, DTAO},

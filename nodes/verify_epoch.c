@@ -1,14 +1,18 @@
 /*
  * Checkers for the epoch records of tests/vectors/epoch.json: whole epochs
  * (`epoch_scenario`), several mechanisms (`mechanism_scenario`,
- * `mechanism_relation`), the liquid-alpha relation (`relation`) and the
- * epoch input guard (`consistency`); also lists the math checkers.
+ * `mechanism_relation`), the liquid-alpha relation (`relation`), the
+ * epoch input guard (`consistency`) and the alpha-values setter's rules
+ * (`validation`, through devnet/ops.h); also lists the math checkers.
  */
+#include "devnet/chain.h"
 #include "devnet/epoch.h"
 #include "devnet/mathx.h"
+#include "devnet/ops.h"
 #include "nodes/epochcase.h"
 #include "nodes/verify.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static enum nd_vstatus tally_status(struct nd_vrec *r, const struct nd_ecase_tally *t,
@@ -151,6 +155,101 @@ static enum nd_vstatus check_consistency(struct nd_vrec *r, struct nd_vout *o)
 	return bad ? ND_V_FAIL : ND_V_PASS;
 }
 
+/* One do_set_alpha_values case on a one-subnet chain: account 0 owns
+ * subnet 1, account 1 is someone else, account 2 is sudo. Returns the
+ * result as the vectors spell it ("Ok", "Err(Name)"). */
+static void alpha_case(bool liquid, bool owner, uint16_t low, uint16_t high, char *out, size_t cap,
+		       struct dn_chain **keep)
+{
+	struct dn_genesis_account acc[4] = {0};
+	for (int i = 0; i < 4; i++) {
+		acc[i].key[0] = (uint8_t)(i + 1);
+		acc[i].free = 1000000000000ull;
+	}
+	struct dn_genesis_hotkey hk = {3, 0, 0};
+	struct dn_subnet_hparams hp;
+	dn_subnet_hparams_default(&hp);
+	hp.liquid_alpha = liquid;
+	struct dn_genesis_subnet sn = {1,    0,	   3, 0,  1000000000000ull, 1000000000000ull,
+				       true, true, 0, &hp};
+	struct dn_genesis g = {.block = 1,
+			       .naccounts = 4,
+			       .accounts = acc,
+			       .sudo = 2,
+			       .nhotkeys = 1,
+			       .hotkeys = &hk,
+			       .nsubnets = 1,
+			       .subnets = &sn};
+	struct dn_chain *c = dn_chain_new(&g, NULL);
+	struct dn_ops_err e;
+	int rc = c ? dn_ops_set_alpha_values(c, acc[owner ? 0 : 1].key, 1, low, high, &e)
+		   : DN_OPS_EINVAL;
+	if (rc == 0)
+		snprintf(out, cap, "Ok");
+	else
+		snprintf(out, cap, "Err(%s)", dn_ops_strerror(rc));
+	if (keep && rc == 0)
+		*keep = c;
+	else
+		dn_chain_free(c);
+}
+
+/* do_set_alpha_values: each case's result kind, and the I32F32 values the
+ * epoch reads back (get_alpha_values_32, truncating division) within the
+ * record's f32 tolerance. */
+static enum nd_vstatus check_validation(struct nd_vrec *r, struct nd_vout *o)
+{
+	json_t *cases = nd_vneed(r, "inputs.cases");
+	if (r->bad)
+		return ND_V_FAIL;
+	if (!json_is_array(cases) || json_array_size(cases) == 0) {
+		nd_vbad(r, "inputs.cases", "expected a non-empty array");
+		return ND_V_FAIL;
+	}
+	int checked = 0;
+	for (size_t i = 0; i < json_array_size(cases); i++) {
+		json_t *k = json_array_get(cases, i);
+		char path[64];
+		snprintf(path, sizeof(path), "inputs.cases[%zu]", i);
+		int64_t low, high;
+		bool liquid = true;
+		json_t *lq = json_object_get(k, "liquid_alpha_enabled");
+		if (lq)
+			nd_vbool_node(r, lq, path, &liquid);
+		nd_vint_node(r, json_object_get(k, "alpha_low"), path, 0, UINT16_MAX, &low);
+		nd_vint_node(r, json_object_get(k, "alpha_high"), path, 0, UINT16_MAX, &high);
+		const char *want = json_string_value(json_object_get(k, "expect"));
+		const char *caller = json_string_value(json_object_get(k, "caller"));
+		if (!want)
+			nd_vbad(r, path, "no 'expect'");
+		if (r->bad)
+			return ND_V_FAIL;
+		bool owner = !(caller && strstr(caller, "not"));
+		char got[96];
+		struct dn_chain *c = NULL;
+		alpha_case(liquid, owner, (uint16_t)low, (uint16_t)high, got, sizeof(got), &c);
+		checked++;
+		if (strcmp(got, want) != 0)
+			nd_vout_printf(o, "case %zu (%d, %d): got %s, want %s\n", i, (int)low,
+				       (int)high, got, want);
+		if (c) { /* get_alpha_values_32 reads back what was stored */
+			const struct dn_subnet *s = dn_chain_subnet(c, 1);
+			double lo =
+				(double)(((int64_t)s->hp.alpha_low << 32) / 65535) / 4294967296.0;
+			double hi =
+				(double)(((int64_t)s->hp.alpha_high << 32) / 65535) / 4294967296.0;
+			double dl = lo - (float)((double)low / 65535.0);
+			double dh = hi - (float)((double)high / 65535.0);
+			if (dl > 1e-6 || dl < -1e-6 || dh > 1e-6 || dh < -1e-6)
+				nd_vout_printf(o,
+					       "case %zu: alpha values read back as %.9f, %.9f\n",
+					       i, lo, hi);
+			dn_chain_free(c);
+		}
+	}
+	return o->len ? ND_V_FAIL : ND_V_PASS;
+}
+
 const struct nd_vkind nd_vkinds_epoch[] = {
 	{"math", nd_verify_math, NULL},
 	{"mechanism_math", nd_verify_mechanism_math, NULL},
@@ -159,5 +258,6 @@ const struct nd_vkind nd_vkinds_epoch[] = {
 	{"mechanism_relation", check_mechanism, NULL},
 	{"relation", check_relation, NULL},
 	{"consistency", check_consistency, NULL},
+	{"validation", check_validation, NULL},
 	{NULL, NULL, NULL},
 };
