@@ -226,6 +226,12 @@ struct dn_epoch;
 struct dn_epoch *dn_epoch_new(void);
 void dn_epoch_free(struct dn_epoch *ws);
 
+/* Whether the workspace may use the CPU's vector instructions (x86-64
+ * AVX2) for the dense loops of the sparse epoch; by default it does when
+ * the CPU has them. The results are the same bits either way (tests run
+ * both). Returns whether they are now in use. */
+bool dn_epoch_set_vector(struct dn_epoch *ws, bool on);
+
 /* Run one epoch. On success returns 0 and sets *out to the workspace's
  * result (valid until the next run on ws). On bad input returns
  * DN_EPOCH_EINVAL (NULL ws/params/input/out or a required [n] array, n >

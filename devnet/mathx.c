@@ -87,6 +87,20 @@ HOT uint64_t udiv_do(const struct udiv *u, uint64_t n)
 	return (((n - q) >> 1) + q) >> u->shift;
 }
 
+/* The invariant division of mathx.h: l = ceil(log2 d), m = ceil(2^(63+l)
+ * / d), shift l - 1 (l >= 1 as d >= 2). 2^(63+l) / d is in [2^63, 2^64)
+ * because 2^(l-1) < d <= 2^l. */
+void dn_mx_udiv_init(struct dn_mx_udiv *u, uint64_t d)
+{
+	unsigned l = 64u - (unsigned)__builtin_clzll(d - 1);
+	/* 2^(63+l) = (2^(l-1) : 0) with 2^(l-1) < d: one 128/64 division; the
+	 * remainder is -m d mod 2^64 */
+	uint64_t m = 0;
+	dn_udiv128_64((uint64_t)1 << (l - 1), 0, d, &m);
+	u->magic = m + (m * d != 0);
+	u->shift = l - 1;
+}
+
 /*
  * safe_div of many numerators by one divisor b, bit for bit as sdiv, for
  * the normalisations. With 0 <= a and b > 0 the quotient is floor(a 2^32 /
@@ -513,6 +527,8 @@ static bool udiv_shl64(dn_u128 a, dn_u128 b, dn_u128 *q)
 static dn_i64f64 sdiv64(dn_i64f64 a, dn_i64f64 b)
 {
 	dn_u128 q;
+	if (a == 0)
+		return 0; /* 0 / b = 0, and safe_div(0, 0) = 0 */
 	if (a >= 0 && b > 0)
 		return udiv_shl64((dn_u128)a, (dn_u128)b, &q) ? (dn_i64f64)q : 0;
 	return dn_fx64_safe_div(a, b);
@@ -612,8 +628,8 @@ static void sort_u32_small(uint32_t *v, size_t n)
  * stable ascending sort */
 static int topk_clear(const dn_i32f32 *x, size_t n, size_t k, bool *out, struct dn_arena *a)
 {
-	if (n < k || n == 0)
-		return 0;
+	if (n <= k)
+		return 0; /* n < k: nothing cleared; n == k: the first 0 */
 	size_t mark = dn_arena_mark(a);
 	uint32_t *ix = ARENA_NEW(a, uint32_t, n);
 	if (ix == NULL)
@@ -635,11 +651,20 @@ int dn_mx_is_topk(const dn_i32f32 *x, size_t n, size_t k, bool *out, struct dn_a
 	return topk_clear(x, n, k, out, a);
 }
 
-/* subtensor math.rs is_topk_nonzero */
+/* subtensor math.rs is_topk_nonzero. With no negative value and at most
+ * k non-zero ones, the n - k smallest of the sort are zeros, already
+ * false: nothing to sort (the usual stake vector). */
 int dn_mx_is_topk_nonzero(const dn_i32f32 *x, size_t n, size_t k, bool *out, struct dn_arena *a)
 {
-	for (size_t i = 0; i < n; i++)
+	size_t nonzero = 0;
+	bool negative = false;
+	for (size_t i = 0; i < n; i++) {
 		out[i] = x[i] != 0;
+		nonzero += out[i];
+		negative |= x[i] < 0;
+	}
+	if (!negative && nonzero <= k)
+		return 0;
 	return topk_clear(x, n, k, out, a);
 }
 
@@ -2040,6 +2065,11 @@ static dn_i32f32 liquid_alpha_of(dn_i32f32 diff, const struct dn_mx_liquid *p)
 	dn_i32f32 sig = dn_fx_sat_div(ONE, sadd(ONE, dn_fx_exp_safe(z)));
 	dn_i32f32 alpha = sadd(p->alpha_low, smul(sig, ssub(p->alpha_high, p->alpha_low)));
 	return dn_mx_clamp_value(alpha, p->alpha_low, p->alpha_high);
+}
+
+dn_i32f32 dn_mx_liquid_rate(dn_i32f32 diff, const struct dn_mx_liquid *p)
+{
+	return liquid_alpha_of(diff, p);
 }
 
 /* run_epoch.rs alpha_sigmoid */

@@ -151,6 +151,32 @@ int dn_sparse_append_row(struct dn_sparse *m, const uint32_t *col, const dn_i32f
 /* Copy src into dst (shape and order). 0 or DN_MX_ENOSPC. */
 int dn_sparse_copy(struct dn_sparse *dst, const struct dn_sparse *src);
 
+/* ---- exact division by an invariant divisor ---------------------------- */
+
+/* floor(n / d) for every n < 2^63 and one divisor d >= 2, with a multiply
+ * instead of a division instruction: Granlund and Montgomery's "division by
+ * invariant integers using multiplication" (PLDI 1994, theorem 4.2) for
+ * N = 63-bit numerators. With l = ceil(log2 d) and m = ceil(2^(63+l) / d),
+ * 2^(63+l) <= m d <= 2^(63+l) + 2^l, which makes floor(n m / 2^(63+l)) =
+ * floor(n / d) for all n < 2^63 (exact, not an approximation); m is in
+ * [2^63, 2^64), so the quotient is the high word of the 64 x 64-bit
+ * product n m shifted right by l - 1. Used where many numerators share one
+ * divisor (row and column sums); tests/devnet/mathx-t checks it against
+ * the hardware division. */
+struct dn_mx_udiv {
+	uint64_t magic;
+	unsigned shift;
+};
+
+/* Set up division by d; d must be >= 2. */
+void dn_mx_udiv_init(struct dn_mx_udiv *u, uint64_t d);
+
+/* floor(n / d) for n < 2^63. */
+static inline uint64_t dn_mx_udiv(const struct dn_mx_udiv *u, uint64_t n)
+{
+	return (uint64_t)(((dn_u128)u->magic * n) >> 64) >> u->shift;
+}
+
 /* ======================================================================
  * Conversions (the scalar ones not already in fixed.h)
  *
@@ -518,6 +544,11 @@ struct dn_mx_liquid {
  * (diff - 0.5))); clamp(lo + sig * (hi - lo), lo, hi). */
 dn_i32f32 dn_mx_alpha_sigmoid(dn_i32f32 consensus, dn_i32f32 weight, dn_i32f32 bond,
 			      const struct dn_mx_liquid *p);
+
+/* alpha_sigmoid's second half: the rate for the combined difference diff
+ * (w - c clamped to [0, 1] if w >= b, else b - w clamped), which is all it
+ * depends on, so callers may memoise it. */
+dn_i32f32 dn_mx_liquid_rate(dn_i32f32 diff, const struct dn_mx_liquid *p);
 
 /* run_epoch.rs compute_liquid_alpha_values (dense): rows = min(w, b rows),
  * row i has min(w cols, b cols, nc) entries; w->rows != b->rows -> 0 x 0.

@@ -110,6 +110,74 @@ static void test_exp(void)
 		"sigmoid_safe saturates its exponent");
 }
 
+/* The crate's exp as written, one division per term: the reference for
+ * dn_fx_exp's unrolled, early-exit loop. */
+static bool exp_reference(dn_i32f32 x, dn_i32f32 *out)
+{
+	if (x == 0) {
+		*out = DN_FX_ONE;
+		return true;
+	}
+	if (x == DN_FX_ONE) {
+		*out = (dn_i32f32)22802600 << 9;
+		return true;
+	}
+	bool neg = x < 0;
+	if (x == DN_FX_MIN)
+		return false;
+	dn_i32f32 ax = neg ? -x : x, result, term = ax;
+	if (__builtin_add_overflow(ax, DN_FX_ONE, &result))
+		return false;
+	for (int64_t i = 2; i < 32; i++) {
+		if (!dn_fx_checked_mul(term, ax, &term))
+			return false;
+		term = term / i;
+		if (__builtin_add_overflow(result, term, &result))
+			return false;
+	}
+	if (neg)
+		return dn_fx_checked_div(DN_FX_ONE, result, out);
+	*out = result;
+	return true;
+}
+
+static void test_exp_reference(void)
+{
+	static const dn_i32f32 special[] = {0,
+					    1,
+					    -1,
+					    DN_FX_ONE,
+					    -DN_FX_ONE,
+					    DN_FX_ONE + 1,
+					    DN_FX_MAX,
+					    DN_FX_MIN,
+					    DN_FX_MIN + 1,
+					    (dn_i32f32)20 << 32,
+					    -((dn_i32f32)20 << 32),
+					    (dn_i32f32)22 << 32};
+	bool same = true;
+	int n = 0;
+	for (int t = 0; t < 200000 && same; t++, n++) {
+		dn_i32f32 x;
+		if (t < (int)(sizeof(special) / sizeof(special[0])))
+			x = special[t];
+		else if (t % 3 == 0) /* the sigmoid's range, [-20, 20] */
+			x = (dn_i32f32)(tap_rand() % ((uint64_t)40 << 32)) - ((dn_i32f32)20 << 32);
+		else if (t % 3 == 1) /* tiny arguments: the series stops early */
+			x = (dn_i32f32)(tap_rand() % ((uint64_t)1 << (tap_rand() % 34))) *
+			    (tap_rand() % 2 ? 1 : -1);
+		else
+			x = (dn_i32f32)tap_rand() >> (tap_rand() % 40);
+		dn_i32f32 a = 0, b = 0;
+		bool ra = dn_fx_exp(x, &a), rb = exp_reference(x, &b);
+		same = ra == rb && (!ra || a == b);
+		if (!same)
+			diag("exp(%lld): %d %lld vs reference %d %lld", (long long)x, ra,
+			     (long long)a, rb, (long long)b);
+	}
+	ok(same, "exp == the crate's one-division-per-term loop (%d arguments)", n);
+}
+
 static void test_128(void)
 {
 	dn_i128 r;
@@ -188,9 +256,10 @@ static void test_text(void)
 int main(void)
 {
 	tap_rand_seed(0x9e3779b97f4a7c15ULL);
-	tap_plan(49);
+	tap_plan(50);
 	test_i32f32();
 	test_exp();
+	test_exp_reference();
 	test_128();
 	test_text();
 	return tap_done();

@@ -1156,6 +1156,62 @@ static void t_diff_division(void)
 	ok(colmax, "inplace_col_max_upscale_sparse == safe_div by the column max");
 }
 
+/* dn_mx_udiv (multiply-high and shift) against the hardware division:
+ * divisors of every size (powers of two, their neighbours, 2, 3, the
+ * largest), numerators of every size below 2^63 and the ones next to a
+ * multiple of the divisor, where a wrong magic number shows first. */
+static void t_udiv(void)
+{
+	struct rng r = {0xd1715};
+	static const uint64_t special[] = {2,
+					   3,
+					   5,
+					   7,
+					   65535,
+					   65537,
+					   ((uint64_t)1 << 31) - 1,
+					   (uint64_t)1 << 32,
+					   ((uint64_t)1 << 32) + 1,
+					   ((uint64_t)1 << 62) + 1,
+					   ((uint64_t)1 << 63) - 1,
+					   (uint64_t)1 << 63,
+					   UINT64_MAX};
+	const uint64_t top = ((uint64_t)1 << 63) - 1;
+	bool good = true;
+	uint64_t checks = 0;
+	for (int t = 0; t < 40000 && good; t++) {
+		uint64_t d;
+		if (t < (int)(sizeof(special) / sizeof(special[0])))
+			d = special[t];
+		else if (t % 4 == 0)
+			d = ((uint64_t)1 << rnd_below(&r, 64)) + rnd_below(&r, 3) - 1;
+		else
+			d = rnd(&r) >> rnd_below(&r, 63);
+		if (d < 2)
+			d = 2;
+		struct dn_mx_udiv u;
+		dn_mx_udiv_init(&u, d);
+		for (int k = 0; k < 24; k++) {
+			uint64_t x;
+			switch (k % 6) {
+			case 0: x = rnd(&r) & top; break;
+			case 1: x = (rnd(&r) & top) >> rnd_below(&r, 63); break;
+			case 2: x = top - rnd_below(&r, 4); break;
+			case 3: x = rnd_below(&r, 4); break;
+			default: { /* next to a multiple of d */
+				uint64_t q = (rnd(&r) & top) / d;
+				x = q * d + (k % 2 ? 0 : d - 1);
+				x = x > top ? top : x;
+			}
+			}
+			good &= dn_mx_udiv(&u, x) == x / d;
+			checks++;
+		}
+	}
+	ok(good, "invariant division == hardware division (%llu pairs, n < 2^63, d >= 2)",
+	   (unsigned long long)checks);
+}
+
 /* Every function fits in dn_mx_scratch_bytes() for its sizes. */
 static void t_scratch_bound(void)
 {
@@ -1213,7 +1269,7 @@ static void t_scratch_bound(void)
 
 int main(void)
 {
-	tap_plan(136);
+	tap_plan(137);
 	t_arena();
 	t_builder();
 	t_conversions();
@@ -1225,6 +1281,7 @@ int main(void)
 	t_diff_topk();
 	t_diff_normalize_64();
 	t_diff_division();
+	t_udiv();
 	t_diff_sparse_dense();
 	t_scratch_bound();
 	return tap_done();
