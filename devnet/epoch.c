@@ -1486,7 +1486,7 @@ static uint32_t select_small(const uint32_t *x, const uint32_t *s, uint32_t m, u
 static uint32_t radix_step(const uint32_t *restrict x, const uint32_t *restrict s, uint32_t m,
 			   uint64_t *target, unsigned hi, unsigned *sh, struct dn_epoch *ws)
 {
-	unsigned bits = m > 128 ? 8 : m > 32 ? 6 : 4;
+	unsigned bits = m > 128 ? 8 : m > 32 ? 5 : 4;
 	unsigned shift = hi > bits ? hi - bits : 0;
 	uint32_t nb = (uint32_t)1 << (hi - shift), mask = nb - 1;
 	uint64_t *restrict hist = ws->hist;
