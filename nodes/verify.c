@@ -14,7 +14,9 @@ static const struct nd_vkind pending[] = {
 	{"scheduler", NULL,
 	 "the coinbase's epoch scheduler arrives with the dTAO economy (issue 4)"},
 	{"property", NULL,
-	 "a property without numbers: tests/devnet/epoch-t and mathx-t check it on random inputs"},
+	 "a property, not numbers: randomised in tests/devnet/epoch-t and epochfast-t (sparse = "
+	 "dense, "
+	 "inputs never mutated) and mathx-t (weighted median)"},
 	{"balancer_math", NULL, DTAO},
 	{"stake_limit", NULL, DTAO},
 	{"distribution", NULL, DTAO},
