@@ -7,56 +7,7 @@
 
 #include <math.h>
 
-/* ---- 256-bit helpers on magnitudes ------------------------------------- */
-
-struct u256 {
-	dn_u128 hi, lo;
-};
-
-static struct u256 mul_u128(dn_u128 a, dn_u128 b)
-{
-	uint64_t a0 = (uint64_t)a, a1 = (uint64_t)(a >> 64);
-	uint64_t b0 = (uint64_t)b, b1 = (uint64_t)(b >> 64);
-	dn_u128 p00 = (dn_u128)a0 * b0, p01 = (dn_u128)a0 * b1;
-	dn_u128 p10 = (dn_u128)a1 * b0, p11 = (dn_u128)a1 * b1;
-	dn_u128 mid = (p00 >> 64) + (uint64_t)p01 + (uint64_t)p10;
-	struct u256 r;
-	r.lo = (mid << 64) | (uint64_t)p00;
-	r.hi = p11 + (p01 >> 64) + (p10 >> 64) + (mid >> 64);
-	return r;
-}
-
-/* x >> s for 0 < s < 128; also reports whether any 1 bits were dropped. */
-static struct u256 shr_u256(struct u256 x, unsigned s, bool *inexact)
-{
-	struct u256 r;
-	*inexact = (x.lo & (((dn_u128)1 << s) - 1)) != 0;
-	r.lo = (x.lo >> s) | (x.hi << (128 - s));
-	r.hi = x.hi >> s;
-	return r;
-}
-
-/* (n_hi:n_lo) / d where n_hi < d, so the quotient fits in 128 bits.
- * Restoring division, one bit at a time over the low word. */
-static dn_u128 div_u256(dn_u128 n_hi, dn_u128 n_lo, dn_u128 d, dn_u128 *rem)
-{
-	dn_u128 r = n_hi, q = 0;
-	if (n_hi == 0) {
-		*rem = n_lo % d;
-		return n_lo / d;
-	}
-	for (int i = 127; i >= 0; i--) {
-		bool carry = (r >> 127) != 0;
-		r = (r << 1) | ((n_lo >> i) & 1);
-		q <<= 1;
-		if (carry || r >= d) {
-			r -= d;
-			q |= 1;
-		}
-	}
-	*rem = r;
-	return q;
-}
+#include "devnet/u256.h"
 
 static dn_u128 uabs(dn_i128 v) { return v < 0 ? -(dn_u128)v : (dn_u128)v; }
 
@@ -67,7 +18,7 @@ static dn_u128 uabs(dn_i128 v) { return v < 0 ? -(dn_u128)v : (dn_u128)v; }
 static bool mul_signed(dn_i128 a, dn_i128 b, unsigned frac, bool *neg, dn_u128 *mag)
 {
 	bool inexact;
-	struct u256 p = shr_u256(mul_u128(uabs(a), uabs(b)), frac, &inexact);
+	struct dn_u256 p = dn_u256_shr(dn_u256_mul(uabs(a), uabs(b)), frac, &inexact);
 	*neg = (a < 0) != (b < 0) && (p.hi || p.lo || inexact);
 	if (p.hi)
 		return false;
@@ -118,7 +69,7 @@ bool dn_fx128_checked_div(dn_i128 a, dn_i128 b, unsigned frac, dn_i128 *out)
 	dn_u128 n_hi = ua >> (128 - frac), n_lo = ua << frac;
 	if (n_hi >= ub)
 		return false; /* quotient needs more than 128 bits */
-	dn_u128 q = div_u256(n_hi, n_lo, ub, &rem);
+	dn_u128 q = dn_u256_div128((struct dn_u256){n_hi, n_lo}, ub, &rem);
 	/* truncation toward zero: the magnitude quotient is already that */
 	return fit_signed((a < 0) != (b < 0) && q != 0, q, out);
 }
@@ -128,7 +79,7 @@ bool dn_fx128_checked_div(dn_i128 a, dn_i128 b, unsigned frac, dn_i128 *out)
 bool dn_ufx128_checked_mul(dn_u128 a, dn_u128 b, unsigned frac, dn_u128 *out)
 {
 	bool inexact;
-	struct u256 p = shr_u256(mul_u128(a, b), frac, &inexact);
+	struct dn_u256 p = dn_u256_shr(dn_u256_mul(a, b), frac, &inexact);
 	if (p.hi)
 		return false;
 	*out = p.lo;
@@ -148,7 +99,7 @@ bool dn_ufx128_checked_div(dn_u128 a, dn_u128 b, unsigned frac, dn_u128 *out)
 	dn_u128 n_hi = a >> (128 - frac), n_lo = a << frac, rem;
 	if (n_hi >= b)
 		return false;
-	*out = div_u256(n_hi, n_lo, b, &rem);
+	*out = dn_u256_div128((struct dn_u256){n_hi, n_lo}, b, &rem);
 	return true;
 }
 

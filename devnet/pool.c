@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "devnet/bigpow.h"
+#include "devnet/u256.h"
 
 /* ---- small helpers ----------------------------------------------------- */
 
@@ -45,38 +46,6 @@ static dn_u64f64 fx_add(dn_u64f64 a, dn_u64f64 b) { return sat_add128(a, b); }
 /* saturating_to_num::<u64>: floor (a U64F64 integer part always fits) */
 static uint64_t fx_u64(dn_u64f64 a) { return (uint64_t)(a >> 64); }
 
-/* 256-bit magnitudes for the Perquintill helpers. */
-struct u256 {
-	dn_u128 hi, lo;
-};
-
-static struct u256 mul_u128_u64(dn_u128 a, uint64_t b)
-{
-	dn_u128 lo = (dn_u128)(uint64_t)a * b;
-	dn_u128 hi = (dn_u128)(uint64_t)(a >> 64) * b + (lo >> 64);
-	struct u256 r = {hi >> 64, (hi << 64) | (uint64_t)lo};
-	return r;
-}
-
-/* n / d with n.hi < d, so that the quotient fits 128 bits; restoring
- * division a bit at a time (rare: two calls per weight update). */
-static dn_u128 div_u256(struct u256 n, dn_u128 d)
-{
-	dn_u128 r = n.hi, q = 0;
-	if (r == 0)
-		return n.lo / d;
-	for (int i = 127; i >= 0; i--) {
-		bool carry = (r >> 127) != 0;
-		r = (r << 1) | ((n.lo >> i) & 1);
-		q <<= 1;
-		if (carry || r >= d) {
-			r -= d;
-			q |= 1;
-		}
-	}
-	return q;
-}
-
 const char *dn_pool_strerror(int err)
 {
 	switch (err) {
@@ -99,20 +68,20 @@ uint64_t dn_perquintill_from_rational(dn_u128 p, dn_u128 q)
 {
 	if (q == 0 || p > q)
 		return DN_PERQUINTILL;
-	return (uint64_t)div_u256(mul_u128_u64(p, DN_PERQUINTILL), q);
+	return (uint64_t)dn_u256_div128(dn_u256_mul(p, DN_PERQUINTILL), q, NULL);
 }
 
 /* balancer.rs mul_perquintill_round: (value * parts + ACCURACY / 2) /
  * ACCURACY in U256, min(u128::MAX) */
 dn_u128 dn_perquintill_mul_round(uint64_t parts, dn_u128 value)
 {
-	struct u256 n = mul_u128_u64(value, parts);
+	struct dn_u256 n = dn_u256_mul(value, parts);
 	dn_u128 lo = n.lo + DN_PERQUINTILL / 2;
 	n.hi += lo < n.lo;
 	n.lo = lo;
 	if (n.hi >= DN_PERQUINTILL)
 		return DN_U128_MAX;
-	return div_u256(n, DN_PERQUINTILL);
+	return dn_u256_div128(n, DN_PERQUINTILL, NULL);
 }
 
 /* ---- balancer ---------------------------------------------------------- */

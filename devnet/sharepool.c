@@ -8,17 +8,14 @@
 
 #include <stddef.h>
 
+#include "devnet/u256.h"
+
 #define SF_MAX_EXP 21 /* SAFE_FLOAT_MAX_EXP */
 #define SF_MIN ((DN_SAFEFLOAT_MAX) / 10) /* normalised mantissas are above this */
 
-struct u256 {
-	dn_u128 hi, lo;
-};
+static bool u256_is_zero(struct dn_u256 a) { return a.hi == 0 && a.lo == 0; }
 
-static struct u256 u256_of(dn_u128 v) { return (struct u256){0, v}; }
-static bool u256_is_zero(struct u256 a) { return a.hi == 0 && a.lo == 0; }
-
-static int u256_cmp(struct u256 a, struct u256 b)
+static int u256_cmp(struct dn_u256 a, struct dn_u256 b)
 {
 	if (a.hi != b.hi)
 		return a.hi < b.hi ? -1 : 1;
@@ -27,45 +24,32 @@ static int u256_cmp(struct u256 a, struct u256 b)
 	return 0;
 }
 
-static struct u256 u256_mul(dn_u128 a, dn_u128 b)
-{
-	uint64_t a0 = (uint64_t)a, a1 = (uint64_t)(a >> 64);
-	uint64_t b0 = (uint64_t)b, b1 = (uint64_t)(b >> 64);
-	dn_u128 p00 = (dn_u128)a0 * b0, p01 = (dn_u128)a0 * b1;
-	dn_u128 p10 = (dn_u128)a1 * b0, p11 = (dn_u128)a1 * b1;
-	dn_u128 mid = (p00 >> 64) + (uint64_t)p01 + (uint64_t)p10;
-	struct u256 r;
-	r.lo = (mid << 64) | (uint64_t)p00;
-	r.hi = p11 + (p01 >> 64) + (p10 >> 64) + (mid >> 64);
-	return r;
-}
-
 /* saturating_add / saturating_sub */
-static struct u256 u256_add(struct u256 a, struct u256 b)
+static struct dn_u256 u256_add(struct dn_u256 a, struct dn_u256 b)
 {
-	struct u256 r;
+	struct dn_u256 r;
 	r.lo = a.lo + b.lo;
 	if (__builtin_add_overflow(a.hi, b.hi, &r.hi) ||
 	    __builtin_add_overflow(r.hi, (dn_u128)(r.lo < a.lo), &r.hi))
-		return (struct u256){DN_U128_MAX, DN_U128_MAX};
+		return (struct dn_u256){DN_U128_MAX, DN_U128_MAX};
 	return r;
 }
 
-static struct u256 u256_sub(struct u256 a, struct u256 b)
+static struct dn_u256 u256_sub(struct dn_u256 a, struct dn_u256 b)
 {
 	if (u256_cmp(a, b) <= 0)
-		return u256_of(0);
-	struct u256 r = {a.hi - b.hi, a.lo - b.lo};
+		return dn_u256_of(0);
+	struct dn_u256 r = {a.hi - b.hi, a.lo - b.lo};
 	r.hi -= a.lo < b.lo;
 	return r;
 }
 
 /* a / d (d != 0), truncated: restoring division over all 256 bits */
-static struct u256 u256_div(struct u256 a, dn_u128 d)
+static struct dn_u256 u256_div(struct dn_u256 a, dn_u128 d)
 {
 	if (a.hi == 0)
-		return u256_of(a.lo / d);
-	struct u256 q = {0, 0};
+		return dn_u256_of(a.lo / d);
+	struct dn_u256 q = {0, 0};
 	dn_u128 r = 0;
 	for (int i = 255; i >= 0; i--) {
 		dn_u128 bit = i >= 128 ? (a.hi >> (i - 128)) & 1 : (a.lo >> i) & 1;
@@ -83,10 +67,10 @@ static struct u256 u256_div(struct u256 a, dn_u128 d)
 }
 
 /* a * 10 (no overflow for the mantissas here) */
-static struct u256 u256_mul10(struct u256 a)
+static struct dn_u256 u256_mul10(struct dn_u256 a)
 {
-	struct u256 hi = u256_mul(a.hi, 10), lo = u256_mul(a.lo, 10);
-	return (struct u256){hi.lo + lo.hi, lo.lo};
+	struct dn_u256 hi = dn_u256_mul(a.hi, 10), lo = dn_u256_mul(a.lo, 10);
+	return (struct dn_u256){hi.lo + lo.hi, lo.lo};
 }
 
 /* share-pool cappow10: 10^e, capped at 10^22 for e > 22 */
@@ -115,14 +99,14 @@ const char *dn_share_strerror(int err)
 
 /* SafeFloat::normalize: mantissa into (10^20, 10^21], false on exponent
  * overflow */
-static bool normalize(struct u256 m, int64_t e, struct dn_safefloat *out)
+static bool normalize(struct dn_u256 m, int64_t e, struct dn_safefloat *out)
 {
 	if (u256_is_zero(m)) {
 		out->mantissa = 0;
 		out->exponent = 0;
 		return true;
 	}
-	const struct u256 max = u256_of(DN_SAFEFLOAT_MAX), min = u256_of(SF_MIN);
+	const struct dn_u256 max = dn_u256_of(DN_SAFEFLOAT_MAX), min = dn_u256_of(SF_MIN);
 	while (u256_cmp(m, max) > 0) {
 		if (e == INT64_MAX)
 			return false;
@@ -143,7 +127,7 @@ static bool normalize(struct u256 m, int64_t e, struct dn_safefloat *out)
 bool dn_safefloat_new(dn_u128 mantissa, int64_t exponent, struct dn_safefloat *out)
 {
 	struct dn_safefloat r;
-	if (mantissa > DN_SAFEFLOAT_MAX || !normalize(u256_of(mantissa), exponent, &r))
+	if (mantissa > DN_SAFEFLOAT_MAX || !normalize(dn_u256_of(mantissa), exponent, &r))
 		return false;
 	*out = r;
 	return true;
@@ -165,11 +149,11 @@ uint64_t dn_safefloat_to_u64(const struct dn_safefloat *a)
 	uint64_t mag =
 		a->exponent < 0 ? (uint64_t)0 - (uint64_t)a->exponent : (uint64_t)a->exponent;
 	dn_u128 scale = cappow10(mag);
-	struct u256 q;
+	struct dn_u256 q;
 	if (a->exponent > 0)
-		q = u256_mul(a->mantissa, scale); /* < 2^256: never saturates */
+		q = dn_u256_mul(a->mantissa, scale); /* < 2^256: never saturates */
 	else
-		q = u256_of(a->mantissa / scale);
+		q = dn_u256_of(a->mantissa / scale);
 	if (q.hi || q.lo > UINT64_MAX)
 		return UINT64_MAX;
 	return (uint64_t)q.lo;
@@ -183,8 +167,8 @@ bool dn_safefloat_div(const struct dn_safefloat *a, const struct dn_safefloat *b
 	if (e > INT64_MAX || e < INT64_MIN || b->mantissa == 0)
 		return false;
 	struct dn_safefloat r;
-	if (!normalize(u256_div(u256_mul(a->mantissa, DN_SAFEFLOAT_MAX), b->mantissa), (int64_t)e,
-		       &r))
+	if (!normalize(u256_div(dn_u256_mul(a->mantissa, DN_SAFEFLOAT_MAX), b->mantissa),
+		       (int64_t)e, &r))
 		return false;
 	*out = r;
 	return true;
@@ -195,17 +179,17 @@ bool dn_safefloat_div(const struct dn_safefloat *a, const struct dn_safefloat *b
 static bool addsub(const struct dn_safefloat *a, const struct dn_safefloat *b, bool sub,
 		   struct dn_safefloat *out)
 {
-	struct u256 m1, m2;
+	struct dn_u256 m1, m2;
 	int64_t e;
 	if (a->exponent >= b->exponent) {
 		uint64_t diff = (uint64_t)((dn_i128)a->exponent - b->exponent);
-		m1 = u256_of(a->mantissa);
-		m2 = u256_of(b->mantissa / cappow10(diff));
+		m1 = dn_u256_of(a->mantissa);
+		m2 = dn_u256_of(b->mantissa / cappow10(diff));
 		e = a->exponent;
 	} else {
 		uint64_t diff = (uint64_t)((dn_i128)b->exponent - a->exponent);
-		m1 = u256_of(a->mantissa / cappow10(diff));
-		m2 = u256_of(b->mantissa);
+		m1 = dn_u256_of(a->mantissa / cappow10(diff));
+		m2 = dn_u256_of(b->mantissa);
 		e = b->exponent;
 	}
 	struct dn_safefloat r;
@@ -254,7 +238,7 @@ bool dn_safefloat_mul_div(const struct dn_safefloat *a, const struct dn_safefloa
 	    __builtin_sub_overflow(e, c->exponent, &e))
 		return false;
 	struct dn_safefloat r;
-	if (!normalize(u256_div(u256_mul(a->mantissa, b->mantissa), c->mantissa), e, &r))
+	if (!normalize(u256_div(dn_u256_mul(a->mantissa, b->mantissa), c->mantissa), e, &r))
 		return false;
 	*out = r;
 	return true;
@@ -268,11 +252,11 @@ bool dn_safefloat_gt(const struct dn_safefloat *a, const struct dn_safefloat *b)
 	if (a->exponent > b->exponent) {
 		if ((dn_i128)a->exponent - b->exponent > 1)
 			return true;
-		return u256_cmp(u256_mul(a->mantissa, 10), u256_of(b->mantissa)) > 0;
+		return u256_cmp(dn_u256_mul(a->mantissa, 10), dn_u256_of(b->mantissa)) > 0;
 	}
 	if ((dn_i128)b->exponent - a->exponent > 1)
 		return false;
-	return u256_cmp(u256_of(a->mantissa), u256_mul(b->mantissa, 10)) > 0;
+	return u256_cmp(dn_u256_of(a->mantissa), dn_u256_mul(b->mantissa, 10)) > 0;
 }
 
 /* From<U64F64>: SafeFloat(int) + SafeFloat(frac) / SafeFloat(2^64) */
