@@ -110,13 +110,15 @@ static uint64_t rand_state = 0x9e3779b97f4a7c15ULL;
 
 void tap_rand_seed(uint64_t seed) { rand_state = seed ? seed : 0x9e3779b97f4a7c15ULL; }
 
-uint64_t tap_rand(void)
+uint64_t tap_rand_next(uint64_t *state)
 {
-	rand_state ^= rand_state >> 12;
-	rand_state ^= rand_state << 25;
-	rand_state ^= rand_state >> 27;
-	return rand_state * 0x2545f4914f6cdd1dULL;
+	*state ^= *state >> 12;
+	*state ^= *state << 25;
+	*state ^= *state >> 27;
+	return *state * 0x2545f4914f6cdd1dULL;
 }
+
+uint64_t tap_rand(void) { return tap_rand_next(&rand_state); }
 
 int tap_done(void)
 {

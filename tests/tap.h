@@ -29,6 +29,8 @@ bool tap_is_i128(dn_i128 got, dn_i128 want, const char *file, int line, const ch
 /* A deterministic xorshift64* generator for test inputs (never seeded from
  * the clock: a failing case must reproduce). */
 uint64_t tap_rand(void);
+/* The same generator over a caller-held state (one stream per test case). */
+uint64_t tap_rand_next(uint64_t *state);
 void tap_rand_seed(uint64_t seed);
 
 #define ok(cond, ...) tap_ok((cond), __FILE__, __LINE__, __VA_ARGS__)

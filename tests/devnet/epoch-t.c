@@ -21,14 +21,7 @@ struct rng {
 	uint64_t s;
 };
 
-static uint64_t rnd(struct rng *r)
-{
-	/* xorshift64*: deterministic test inputs only */
-	r->s ^= r->s >> 12;
-	r->s ^= r->s << 25;
-	r->s ^= r->s >> 27;
-	return r->s * 0x2545f4914f6cdd1dULL;
-}
+static uint64_t rnd(struct rng *r) { return tap_rand_next(&r->s); }
 
 static uint32_t rnd_below(struct rng *r, uint32_t n) { return n ? (uint32_t)(rnd(r) % n) : 0; }
 
