@@ -442,6 +442,7 @@ struct dn_chain *dn_chain_new(const struct dn_genesis *g, struct dn_chain_err *e
 		if (uid < 0)
 			GFAIL("genesis neuron %u: %s", (uint64_t)i, dn_subnet_strerror(uid));
 		s->permit[uid] = gn->permit;
+		dn_subnet_touch(s);
 	}
 
 	for (size_t i = 0; i < g->nstakes; i++) {
@@ -474,6 +475,7 @@ struct dn_chain *dn_chain_new(const struct dn_genesis *g, struct dn_chain_err *e
 			if (gw->uids[k] >= s->n)
 				GFAIL("genesis weights %u: uid %u out of range", (uint64_t)i,
 				      (uint64_t)gw->uids[k]);
+		dn_subnet_touch(s);
 		dn_row16_set(&s->weights[uid], gw->uids, gw->values, gw->n);
 		s->last_update[uid] = gw->block;
 	}
@@ -511,6 +513,7 @@ void dn_block_events_release(struct dn_block_events *ev)
 	free(ev->epochs);
 	free(ev->pay);
 	free(ev->claims);
+	free(ev->xt);
 	memset(ev, 0, sizeof(*ev));
 }
 
@@ -522,7 +525,7 @@ static void events_reset(struct dn_block_events *ev, uint64_t block)
 	ev->block = block;
 	ev->credit = 0;
 	memset(&ev->coinbase, 0, sizeof(ev->coinbase));
-	ev->nemission = ev->nepochs = ev->npay = ev->nclaims = 0;
+	ev->nemission = ev->nepochs = ev->npay = ev->nclaims = ev->nxt = 0;
 	ev->claim_failures = 0;
 }
 
@@ -609,6 +612,8 @@ static int distribute(struct dn_chain *c, struct dn_subnet *s, const struct dn_e
 		}
 		struct dn_epoch_params ep;
 		dn_subnet_epoch_params(s, c->p.stake_threshold, c->p.em.tao_weight, &ep);
+		/* run_epoch.rs: commit-reveal masks weights set after a pending commit */
+		const uint64_t *commits = dn_subnet_commit_blocks(s, &c->p.sched, b);
 		struct dn_epoch_input in = {
 			.n = n,
 			.block = b,
@@ -620,10 +625,11 @@ static int distribute(struct dn_chain *c, struct dn_subnet *s, const struct dn_e
 			.validator_permit = s->permit,
 			.weights = s->weights,
 			.bonds = s->bonds,
-			.commit_block = NULL,
+			.commit_block = commits,
 			.rao_emission = rao,
 		};
-		struct dn_epoch_mech_input mech = {s->last_update, n, s->weights, s->bonds, NULL};
+		struct dn_epoch_mech_input mech = {s->last_update, n, s->weights, s->bonds,
+						   commits};
 		const struct dn_epoch_mech_result *mr;
 		struct dn_epoch_err eerr = {0};
 		int rc = dn_epoch_run_mechanisms(s->ews, &ep, &in, &mech, 1, NULL, 0, &mr, &eerr);
@@ -898,7 +904,22 @@ static void next_hash(struct dn_chain *c)
 	crypto_generichash(c->parent_hash, 32, in, sizeof(in), NULL, 0);
 }
 
+struct dn_xt_event *dn_block_events_push_xt(struct dn_block_events *ev)
+{
+	struct dn_xt_event *x = PUSH(ev->xt, ev->nxt, ev->capxt);
+	memset(x, 0, sizeof(*x));
+	return x;
+}
+
 int dn_chain_step(struct dn_chain *c, struct dn_block_events *ev, struct dn_chain_err *err)
+{
+	int rc = dn_chain_initialize(c, ev, err);
+	if (rc == 0)
+		next_hash(c);
+	return rc;
+}
+
+int dn_chain_initialize(struct dn_chain *c, struct dn_block_events *ev, struct dn_chain_err *err)
 {
 	if (err)
 		memset(err, 0, sizeof(*err));
@@ -1017,6 +1038,5 @@ int dn_chain_step(struct dn_chain *c, struct dn_block_events *ev, struct dn_chai
 	auto_claim(c, ev);
 
 	c->block = b;
-	next_hash(c);
 	return 0;
 }

@@ -225,6 +225,11 @@ struct dn_chain {
 	struct dn_emission_result last; /* the last block's coinbase */
 
 	struct dn_chain_scratch *scratch;
+
+	/* not state (a header holds the state root, so the state cannot hold
+	 * the header's hash): set by the block layer (devnet/block.h) */
+	uint8_t genesis_hash[32]; /* the genesis block's hash: what signatures commit to */
+	uint8_t head_hash[32]; /* the hash of block `block` */
 };
 
 /* A chain in the genesis state. Returns NULL and fills *err (if not NULL)
@@ -290,6 +295,17 @@ struct dn_claim_event {
 	uint64_t tao; /* rao: what the swap paid into root stake */
 };
 
+/* One extrinsic's outcome (devnet/extrinsic.h dispatches them). */
+struct dn_xt_event {
+	uint32_t index; /* in the block */
+	uint8_t kind; /* enum dn_call_kind */
+	uint32_t signer; /* account index */
+	int code; /* 0 or the DN_OPS_* error of the call */
+	uint64_t alpha, tao; /* what the call staked, received or moved */
+	uint16_t netuid, uid; /* register_network's netuid, burned_register's uid */
+	char msg[160]; /* the error's message */
+};
+
 /* What one block did. Caller-owned; arrays grow as needed and are reused
  * from block to block (init once, release once). */
 struct dn_block_events {
@@ -305,10 +321,14 @@ struct dn_block_events {
 	size_t nclaims, capclaims;
 	struct dn_claim_event *claims;
 	unsigned claim_failures; /* coldkeys whose claim failed and was rolled back */
+	size_t nxt, capxt;
+	struct dn_xt_event *xt; /* the block's extrinsics, in order */
 };
 
 void dn_block_events_init(struct dn_block_events *ev);
 void dn_block_events_release(struct dn_block_events *ev);
+/* Appends a zeroed extrinsic event. */
+struct dn_xt_event *dn_block_events_push_xt(struct dn_block_events *ev);
 
 /* Applies block c->block + 1's on_initialize (spec dtao.md section 1):
  *  1. registration prices decay on every subnet (root included);
@@ -324,11 +344,17 @@ void dn_block_events_release(struct dn_block_events *ev);
  *  8. NumRootClaim coldkeys drawn from parent_hash claim their root
  *     dividends (a coldkey whose claim fails is rolled back, as the chain's
  *     transaction is).
- * Then c->block advances and parent_hash moves on (BLAKE2b-256 of itself
- * and the block number: a stand-in for the block hash). ev (may be NULL)
- * receives what happened. Returns 0, or DN_CHAIN_ESTATE with *err filled
- * (a bug: the state is inconsistent).
+ * c->block becomes the new block's number, the block the extrinsics then
+ * execute in; parent_hash (the hash of the block before, which the block
+ * layer sets: devnet/block.h) and author are read, not changed. ev (may
+ * be NULL) receives what happened. Returns 0, or DN_CHAIN_ESTATE with *err
+ * filled (a bug: the state is inconsistent).
  */
+int dn_chain_initialize(struct dn_chain *c, struct dn_block_events *ev, struct dn_chain_err *err);
+
+/* A block without a block layer, for tests and benchmarks:
+ * dn_chain_initialize, then parent_hash moves on as a stand-in hash chain
+ * (BLAKE2b-256 of itself and the block number). */
 int dn_chain_step(struct dn_chain *c, struct dn_block_events *ev, struct dn_chain_err *err);
 
 /* ---- invariants -------------------------------------------------------- */
@@ -365,7 +391,8 @@ int dn_chain_step(struct dn_chain *c, struct dn_block_events *ev, struct dn_chai
  *   - every staked hotkey has an owner;
  *  structure
  *   - accounts are indexed by key, sorted and unique; subnets ascend with
- *     root first; neurons hold distinct hotkeys, rows name uids < n;
+ *     root first; neurons hold distinct hotkeys, rows name uids < n; weight
+ *     commit queues ascend by hotkey and hold 1 to 10 commits;
  *   - the schedule: no subnet is overdue (an epoch that came due either ran
  *     or is pending for the next block); the pools' weights lie in [0.01,
  *     0.99]; the root subnet's pool stays empty. */
@@ -377,7 +404,40 @@ struct dn_enc;
 
 /* Appends the canonical encoding of the whole state (devnet/codec.h's
  * SCALE) to e: two chains are in the same state exactly when their
- * encodings are equal. */
+ * encodings are equal. It is the concatenation of the parts below, in
+ * this order: the globals; every account (0 .. dn_chain_encode_naccounts);
+ * every stake net (0 .. stake.nnets); the root claims; every subnet's head
+ * then neurons. The globals carry the counts, so the parts need no
+ * framing. */
 void dn_chain_encode(const struct dn_chain *c, struct dn_enc *e);
+
+/* The parts, for the state root (devnet/stateroot.h), which hashes each
+ * and rehashes only what changed. */
+void dn_chain_encode_globals(const struct dn_chain *c, struct dn_enc *e);
+/* Account i: its balance record (i < naccounts) and its stake record
+ * (i < stake.naccounts). */
+void dn_chain_encode_account(const struct dn_chain *c, size_t i, struct dn_enc *e);
+void dn_chain_encode_stake_net(const struct dn_chain *c, size_t netuid, struct dn_enc *e);
+void dn_chain_encode_claims(const struct dn_chain *c, struct dn_enc *e);
+void dn_chain_encode_subnet_head(const struct dn_subnet *s, struct dn_enc *e);
+void dn_chain_encode_subnet_neurons(const struct dn_subnet *s, struct dn_enc *e);
+
+/* How many account records the encoding holds. */
+static inline size_t dn_chain_encode_naccounts(const struct dn_chain *c)
+{
+	return c->naccounts > c->stake.naccounts ? c->naccounts : c->stake.naccounts;
+}
+
+/* The state dn_chain_encode wrote (a snapshot to resume from): a chain
+ * built as dn_chain_new builds one (account index, capacities, scratch and
+ * workspaces; change counters and the block layer's hashes fresh), whose
+ * encoding is p[0 .. n-1] again. Malformed input (truncated, trailing
+ * bytes, a count larger than the bytes left could hold, a bool or enum out
+ * of range, an account index >= naccounts, netuids not ascending from root,
+ * neurons or pools out of order, ...) gives NULL with *err (if not NULL)
+ * filled: DN_CHAIN_EINVAL and a message naming the field and its offset.
+ * Never reads outside p, never allocates more than the input could
+ * describe. The invariants are not checked (dn_chain_check does that). */
+struct dn_chain *dn_chain_decode(const uint8_t *p, size_t n, struct dn_chain_err *err);
 
 #endif

@@ -237,6 +237,18 @@ static void check_structure(const struct dn_chain *c, struct dn_chain_err *err)
 						     net, (uint64_t)u, k ? "bonds" : "weights",
 						     (uint64_t)rows[k]->uid[j]);
 		}
+		/* WeightCommits: one non-empty queue of at most 10 per hotkey,
+		 * ascending (the lookups bisect) */
+		for (uint32_t k = 0; k < s->ncommits; k++) {
+			const struct dn_commit_queue *q = &s->commits[k];
+			if (q->hotkey >= c->naccounts ||
+			    (k > 0 && s->commits[k - 1].hotkey >= q->hotkey))
+				FAIL("subnet %u: commit queue %u: hotkey out of range or order",
+				     net, (uint64_t)k);
+			if (q->n == 0 || q->n > DN_SUBNET_MAX_COMMITS)
+				FAIL("subnet %u: commit queue %u holds %u commits", net,
+				     (uint64_t)k, (uint64_t)q->n);
+		}
 		if (i == 0)
 			continue;
 		const struct dn_schedule *sc = &s->em.sched;

@@ -2,8 +2,9 @@
  * The canonical encoding of the whole chain state (see chain.h): every
  * field, in a fixed order, with devnet/codec.h's SCALE primitives. Two
  * chains are in the same state exactly when their encodings are equal;
- * the state root will be its hash. Scratch (workspaces) is not state and
- * is not encoded. A field added to a state struct must be added here.
+ * the state root (devnet/stateroot.h) hashes the same parts. Scratch
+ * (workspaces) and change counters are not state and are not encoded. A
+ * field added to a state struct must be added here and in chain_decode.c.
  */
 #include "devnet/chain.h"
 #include "devnet/codec.h"
@@ -51,45 +52,46 @@ static void enc_params(struct dn_enc *e, const struct dn_chain_params *p)
 	dn_enc_u64(e, p->take_rate_limit);
 }
 
-static void enc_stake(struct dn_enc *e, const struct dn_stake *st)
+static void enc_stake_account(struct dn_enc *e, const struct dn_stake_account *a)
 {
-	dn_enc_u16(e, st->default_take);
-	dn_enc_compact(e, st->naccounts);
-	for (size_t i = 0; i < st->naccounts; i++) {
-		const struct dn_stake_account *a = &st->acct[i];
-		dn_enc_u32(e, a->owner);
-		dn_enc_u16(e, a->take);
-		dn_enc_compact(e, a->nrates);
-		for (uint32_t k = 0; k < a->nrates; k++) {
-			dn_enc_u16(e, a->rates[k].netuid);
-			enc_i128(e, a->rates[k].rate);
-		}
-		dn_enc_compact(e, a->nowned);
-		for (uint32_t k = 0; k < a->nowned; k++)
-			dn_enc_u32(e, a->owned[k]);
-		dn_enc_compact(e, a->nstaking);
-		for (uint32_t k = 0; k < a->nstaking; k++)
-			dn_enc_u32(e, a->staking[k]);
-		dn_enc_u8(e, (uint8_t)a->claim_type);
-		dn_enc_u32(e, a->claim_index);
+	dn_enc_u32(e, a->owner);
+	dn_enc_u16(e, a->take);
+	dn_enc_compact(e, a->nrates);
+	for (uint32_t k = 0; k < a->nrates; k++) {
+		dn_enc_u16(e, a->rates[k].netuid);
+		enc_i128(e, a->rates[k].rate);
 	}
-	dn_enc_compact(e, st->nnets);
-	for (size_t n = 0; n < st->nnets; n++) {
-		const struct dn_stake_net *net = &st->nets[n];
-		dn_enc_u64(e, net->total);
-		dn_enc_compact(e, net->n);
-		for (size_t k = 0; k < net->n; k++) {
-			const struct dn_stake_pool *p = &net->pools[k];
-			dn_enc_u32(e, p->hotkey);
-			dn_enc_u64(e, p->sp.value);
-			enc_safefloat(e, &p->sp.denom);
-			dn_enc_compact(e, p->nholders);
-			for (uint32_t i = 0; i < p->nholders; i++) {
-				dn_enc_u32(e, p->holders[i].coldkey);
-				enc_safefloat(e, &p->holders[i].share);
-			}
+	dn_enc_compact(e, a->nowned);
+	for (uint32_t k = 0; k < a->nowned; k++)
+		dn_enc_u32(e, a->owned[k]);
+	dn_enc_compact(e, a->nstaking);
+	for (uint32_t k = 0; k < a->nstaking; k++)
+		dn_enc_u32(e, a->staking[k]);
+	dn_enc_u8(e, (uint8_t)a->claim_type);
+	dn_enc_u32(e, a->claim_index);
+}
+
+void dn_chain_encode_stake_net(const struct dn_chain *c, size_t netuid, struct dn_enc *e)
+{
+	const struct dn_stake_net *net = &c->stake.nets[netuid];
+	dn_enc_u64(e, net->total);
+	dn_enc_compact(e, net->n);
+	for (size_t k = 0; k < net->n; k++) {
+		const struct dn_stake_pool *p = &net->pools[k];
+		dn_enc_u32(e, p->hotkey);
+		dn_enc_u64(e, p->sp.value);
+		enc_safefloat(e, &p->sp.denom);
+		dn_enc_compact(e, p->nholders);
+		for (uint32_t i = 0; i < p->nholders; i++) {
+			dn_enc_u32(e, p->holders[i].coldkey);
+			enc_safefloat(e, &p->holders[i].share);
 		}
 	}
+}
+
+void dn_chain_encode_claims(const struct dn_chain *c, struct dn_enc *e)
+{
+	const struct dn_stake *st = &c->stake;
 	dn_enc_compact(e, st->nclaimed);
 	for (size_t i = 0; i < st->nclaimed; i++) {
 		dn_enc_u32(e, st->claimed[i].hotkey);
@@ -188,7 +190,7 @@ static void enc_row(struct dn_enc *e, const struct dn_row16 *r)
 	}
 }
 
-static void enc_subnet(struct dn_enc *e, const struct dn_subnet *s)
+void dn_chain_encode_subnet_head(const struct dn_subnet *s, struct dn_enc *e)
 {
 	dn_enc_u16(e, s->netuid);
 	dn_enc_u32(e, s->owner_coldkey);
@@ -201,6 +203,21 @@ static void enc_subnet(struct dn_enc *e, const struct dn_subnet *s)
 	dn_enc_u16(e, s->burn.registrations_this_block);
 	dn_enc_u64(e, s->burn.recycled);
 	dn_enc_u64(e, s->burn_factor_q32);
+	const struct dn_subnet_ledger *l = &s->ledger;
+	dn_enc_u64(e, l->alpha_genesis);
+	dn_enc_u128(e, l->alpha_minted);
+	dn_enc_u128(e, l->alpha_recycled);
+	dn_enc_u128(e, l->alpha_burned);
+	enc_i128(e, l->claimable);
+	dn_enc_u128(e, l->dust_coinbase);
+	enc_i128(e, l->dust_other);
+	dn_enc_u64(e, l->blocks_emitted);
+	dn_enc_u64(e, l->epochs);
+	dn_enc_u64(e, l->claim_slack);
+}
+
+void dn_chain_encode_subnet_neurons(const struct dn_subnet *s, struct dn_enc *e)
+{
 	dn_enc_compact(e, s->n);
 	for (uint32_t u = 0; u < s->n; u++) {
 		dn_enc_u32(e, s->hotkey[u]);
@@ -216,21 +233,42 @@ static void enc_subnet(struct dn_enc *e, const struct dn_subnet *s)
 		dn_enc_u16(e, s->validator_trust[u]);
 		dn_enc_bool(e, s->active[u]);
 		dn_enc_u64(e, s->emission[u]);
+		const struct dn_axon *a = &s->axon[u];
+		dn_enc_u64(e, a->block);
+		dn_enc_u32(e, a->version);
+		dn_enc_u128(e, a->ip);
+		dn_enc_u16(e, a->port);
+		dn_enc_u8(e, a->ip_type);
+		dn_enc_u8(e, a->protocol);
+		dn_enc_u8(e, a->placeholder1);
+		dn_enc_u8(e, a->placeholder2);
 	}
-	const struct dn_subnet_ledger *l = &s->ledger;
-	dn_enc_u64(e, l->alpha_genesis);
-	dn_enc_u128(e, l->alpha_minted);
-	dn_enc_u128(e, l->alpha_recycled);
-	dn_enc_u128(e, l->alpha_burned);
-	enc_i128(e, l->claimable);
-	dn_enc_u128(e, l->dust_coinbase);
-	enc_i128(e, l->dust_other);
-	dn_enc_u64(e, l->blocks_emitted);
-	dn_enc_u64(e, l->epochs);
-	dn_enc_u64(e, l->claim_slack);
+	dn_enc_compact(e, s->ncommits);
+	for (uint32_t i = 0; i < s->ncommits; i++) {
+		const struct dn_commit_queue *q = &s->commits[i];
+		dn_enc_u32(e, q->hotkey);
+		dn_enc_compact(e, q->n);
+		for (uint32_t k = 0; k < q->n; k++) {
+			dn_enc_bytes(e, q->c[k].hash, 32);
+			dn_enc_u64(e, q->c[k].epoch);
+			dn_enc_u64(e, q->c[k].block);
+		}
+	}
 }
 
-void dn_chain_encode(const struct dn_chain *c, struct dn_enc *e)
+void dn_chain_encode_account(const struct dn_chain *c, size_t i, struct dn_enc *e)
+{
+	if (i < c->naccounts) {
+		dn_enc_bytes(e, c->acct[i].key, 32);
+		dn_enc_u64(e, c->acct[i].free);
+		dn_enc_u32(e, c->acct[i].nonce);
+		dn_enc_u64(e, c->acct[i].last_take_block);
+	}
+	if (i < c->stake.naccounts)
+		enc_stake_account(e, &c->stake.acct[i]);
+}
+
+void dn_chain_encode_globals(const struct dn_chain *c, struct dn_enc *e)
 {
 	enc_params(e, &c->p);
 	dn_enc_u64(e, c->block);
@@ -245,16 +283,10 @@ void dn_chain_encode(const struct dn_chain *c, struct dn_enc *e)
 	dn_enc_u64(e, c->lock.last_lock);
 	dn_enc_u64(e, c->lock.last_lock_block);
 	dn_enc_compact(e, c->naccounts);
-	for (size_t i = 0; i < c->naccounts; i++) {
-		dn_enc_bytes(e, c->acct[i].key, 32);
-		dn_enc_u64(e, c->acct[i].free);
-		dn_enc_u32(e, c->acct[i].nonce);
-		dn_enc_u64(e, c->acct[i].last_take_block);
-	}
-	enc_stake(e, &c->stake);
+	dn_enc_u16(e, c->stake.default_take);
+	dn_enc_compact(e, c->stake.naccounts);
+	dn_enc_compact(e, c->stake.nnets);
 	dn_enc_compact(e, c->nsubnets);
-	for (size_t i = 0; i < c->nsubnets; i++)
-		enc_subnet(e, c->subnets[i]);
 	dn_enc_u64(e, c->genesis_issuance);
 	dn_enc_u128(e, c->minted);
 	dn_enc_u128(e, c->recycled);
@@ -269,4 +301,19 @@ void dn_chain_encode(const struct dn_chain *c, struct dn_enc *e)
 	dn_enc_bool(e, r->root_sell);
 	dn_enc_u64(e, r->emitting);
 	dn_enc_u32(e, r->epochs_run);
+}
+
+void dn_chain_encode(const struct dn_chain *c, struct dn_enc *e)
+{
+	dn_chain_encode_globals(c, e);
+	size_t na = dn_chain_encode_naccounts(c);
+	for (size_t i = 0; i < na; i++)
+		dn_chain_encode_account(c, i, e);
+	for (size_t n = 0; n < c->stake.nnets; n++)
+		dn_chain_encode_stake_net(c, n, e);
+	dn_chain_encode_claims(c, e);
+	for (size_t i = 0; i < c->nsubnets; i++) {
+		dn_chain_encode_subnet_head(c->subnets[i], e);
+		dn_chain_encode_subnet_neurons(c->subnets[i], e);
+	}
 }

@@ -99,18 +99,32 @@ int dn_keys_dev(const char *name, struct dn_keypair *kp)
 		if (strlen(dn_keys_dev_names[i]) == n &&
 		    strncmp(dn_keys_dev_names[i], name, n) == 0)
 			idx = i;
-	if (idx < 0 || (slash && strcmp(slash, "//stash") != 0))
+	if (idx < 0)
 		return DN_KEYS_ENOENT;
 	/* the localnet's junctions are capitalised: //Alice */
 	memcpy(base, dn_keys_dev_names[idx], n + 1);
 	base[0] = (char)(base[0] - 'a' + 'A');
 	uint8_t seed[32];
 	dn_keys_derive_hard(dev_seed, base, seed);
-	if (slash)
-		dn_keys_derive_hard(seed, "stash", seed);
-	dn_keys_from_seed(seed, kp);
+	/* then every further hard junction: //Alice//validator//1 */
+	int rc = 0;
+	while (slash && rc == 0) {
+		const char *j = slash + 2, *next = strstr(j, "//");
+		size_t len = next ? (size_t)(next - j) : strlen(j);
+		char junction[64];
+		if (len == 0 || len >= sizeof(junction) || memchr(j, '/', len)) {
+			rc = DN_KEYS_ENOENT;
+			break;
+		}
+		memcpy(junction, j, len);
+		junction[len] = 0;
+		rc = dn_keys_derive_hard(seed, junction, seed) ? DN_KEYS_ENOENT : 0;
+		slash = next;
+	}
+	if (rc == 0)
+		dn_keys_from_seed(seed, kp);
 	sodium_memzero(seed, sizeof(seed));
-	return 0;
+	return rc;
 }
 
 void dn_keys_sign(const struct dn_keypair *kp, const uint8_t *msg, size_t len, uint8_t sig[64])

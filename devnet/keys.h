@@ -39,8 +39,10 @@ void dn_keys_from_seed(const uint8_t seed[32], struct dn_keypair *kp);
 int dn_keys_derive_hard(const uint8_t seed[32], const char *junction, uint8_t out[32]);
 
 /* The dev accounts of the chain's localnet, by lowercase name: alice, bob,
- * charlie, dave, eve, ferdie (and their //stash variants "alice//stash").
- * Returns 0 or DN_KEYS_ENOENT. */
+ * charlie, dave, eve, ferdie, and keys derived from them by hard
+ * junctions: "alice//stash" is //Alice//stash, "alice//validator" the
+ * default genesis' validator hotkey. Returns 0 or DN_KEYS_ENOENT (unknown
+ * name, empty or malformed junction). */
 int dn_keys_dev(const char *name, struct dn_keypair *kp);
 
 /* The dev account names, NULL-terminated, in the localnet's order. */

@@ -1,7 +1,8 @@
 /*
  * The operations accounts perform on the chain state (see ops.h): stake,
- * transfers, subnet and neuron registration, weights, takes and the
- * hyperparameter setters, each the body of a subtensor dispatchable.
+ * transfers, subnet and neuron registration, weights and their hash
+ * commit-reveal, axons, takes and the hyperparameter setters, each the
+ * body of a subtensor dispatchable behind the runtime's dispatch guards.
  *
  * Every operation is written in two phases: the checks, in the chain's
  * order, computing every swap on a copy of the pool (struct dn_pool is a
@@ -18,11 +19,13 @@
  */
 #include "devnet/ops.h"
 
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "devnet/chain_impl.h"
+#include "devnet/codec.h"
 #include "devnet/mathx.h"
 #include "devnet/pool.h"
 #include "devnet/xalloc.h"
@@ -80,6 +83,19 @@ static const char *const names[DN_OPS_ECODES + 1] = {
 	"TempoOutOfBounds",
 	"AdminActionProhibitedDuringWeightsWindow",
 	"InvalidHyperparameter",
+	"MechanismDoesNotExist",
+	"HotKeyNotRegisteredInNetwork",
+	"InvalidIpType",
+	"InvalidIpAddress",
+	"InvalidPort",
+	"ServingRateLimitExceeded",
+	"CommitRevealDisabled",
+	"CommittingWeightsTooFast",
+	"TooManyUnrevealedCommits",
+	"NoWeightsCommitFound",
+	"InvalidRevealCommitHashNotMatch",
+	"ExpiredWeightCommit",
+	"RevealTooEarly",
 };
 
 const char *dn_ops_strerror(int err)
@@ -603,24 +619,58 @@ static uint64_t spot_value(const struct dn_subnet *s, uint64_t alpha)
 	return (hi > UINT64_MAX || v > UINT64_MAX) ? UINT64_MAX : (uint64_t)v;
 }
 
-/* subtensor do_move_stake (transition_stake_internal, same coldkey) */
-int dn_ops_move_stake(struct dn_chain *c, const uint8_t coldkey[32],
-		      const uint8_t origin_hotkey[32], const uint8_t dest_hotkey[32],
-		      uint16_t origin_netuid, uint16_t dest_netuid, uint64_t alpha,
-		      uint64_t *tao_out, struct dn_ops_err *err)
+/* A netuid's pool as get_max_amount_move reads it: root, stable or a
+ * missing subnet (SubnetMechanism's default 0) have no slippage. */
+static const struct dn_pool *move_pool(const struct dn_chain *c, const struct dn_subnet *s,
+				       struct dn_pool *stable)
 {
-	if (!c || !coldkey || !origin_hotkey || !dest_hotkey)
-		return fail(err, DN_OPS_EINVAL, "no chain or key");
+	if (s && s->netuid != 0)
+		return &s->em.pool;
+	dn_pool_init(stable, false, 0, 0, c->p.min_reserve);
+	return stable;
+}
+
+/* Where a stake transition goes and what it gives. */
+struct move {
+	uint16_t origin_netuid, dest_netuid;
+	uint64_t alpha; /* asked for */
+	bool limited; /* do_swap_stake_limit: max_amount and allow_partial apply */
+	uint64_t limit_price; /* rao, origin price / destination price */
+	bool allow_partial;
+	uint64_t tao; /* out: TAO value moved */
+	uint64_t alpha_bought; /* out: alpha received on the destination (across subnets) */
+};
+
+/* subtensor transition_stake_internal with the same coldkey on both sides
+ * (do_move_stake, do_swap_stake, do_swap_stake_limit; staking/
+ * move_stake.rs), validate_stake_transition (staking/stake_utils.rs)
+ * included */
+static int transition(struct dn_chain *c, const uint8_t coldkey[32],
+		      const uint8_t origin_hotkey[32], const uint8_t dest_hotkey[32],
+		      struct move *m, struct dn_ops_err *err)
+{
+	uint16_t origin_netuid = m->origin_netuid, dest_netuid = m->dest_netuid;
 	uint32_t cold = dn_chain_account(c, coldkey);
 	uint32_t oh = dn_chain_account(c, origin_hotkey), dh = dn_chain_account(c, dest_hotkey);
 	struct dn_subnet *os = dn_chain_subnet(c, origin_netuid);
 	struct dn_subnet *ds = dn_chain_subnet(c, dest_netuid);
+	/* alpha_amount capped at the stake available */
 	uint64_t have = (oh == DN_CHAIN_NONE || cold == DN_CHAIN_NONE)
 				? 0
 				: dn_stake_of(&c->stake, oh, cold, origin_netuid);
-	if (alpha > have)
-		alpha = have;
+	uint64_t alpha = m->alpha < have ? m->alpha : have;
 	bool cross = origin_netuid != dest_netuid;
+
+	/* the cap the limit price allows (get_max_amount_move), before the
+	 * validation as the chain computes it */
+	uint64_t max_amount = alpha;
+	if (cross && m->limited) {
+		struct dn_pool sf, st;
+		int rc = dn_pool_max_move(move_pool(c, os, &sf), move_pool(c, ds, &st),
+					  m->limit_price, &max_amount);
+		if (rc)
+			return pool_fail(err, rc, origin_netuid);
+	}
 
 	/* validate_stake_transition */
 	if (memcmp(origin_hotkey, dest_hotkey, 32) == 0 && !cross)
@@ -635,6 +685,9 @@ int dn_ops_move_stake(struct dn_chain *c, const uint8_t coldkey[32],
 	if (!is_hotkey(c, oh) || !is_hotkey(c, dh))
 		return fail(err, DN_OPS_EHOTKEY, "the %s hotkey has no owner",
 			    is_hotkey(c, oh) ? "destination" : "origin");
+	if (alpha > have)
+		return fail(err, DN_OPS_EWITHDRAW, "moving %u alpha above the stake %u", alpha,
+			    have);
 	if (cross) {
 		struct dn_swap sw;
 		if (origin_netuid == 0)
@@ -647,23 +700,27 @@ int dn_ops_move_stake(struct dn_chain *c, const uint8_t coldkey[32],
 				    "moving %u alpha is worth %u rao, not above the minimum stake "
 				    "%u",
 				    alpha, sw.paid_out, c->p.min_stake);
+		if (m->limited && !m->allow_partial && alpha > max_amount)
+			return fail(err, DN_OPS_ESLIPPAGE,
+				    "moving %u alpha above the %u the limit price allows", alpha,
+				    max_amount);
 	}
+	uint64_t amount = alpha < max_amount ? alpha : max_amount;
 
 	if (!cross) { /* transfer_stake_within_subnet */
-		uint64_t value = spot_value(os, alpha);
+		uint64_t value = spot_value(os, amount);
 		if (value < c->p.min_stake)
 			return fail(err, DN_OPS_EAMOUNTLOW,
 				    "moving %u alpha is worth %u rao, below the minimum stake %u",
-				    alpha, value, c->p.min_stake);
-		dn_stake_withdraw(&c->stake, oh, cold, origin_netuid, alpha);
+				    amount, value, c->p.min_stake);
+		dn_stake_withdraw(&c->stake, oh, cold, origin_netuid, amount);
 		if (origin_netuid == 0)
-			dn_stake_root_removed(&c->stake, oh, cold, alpha);
-		dn_stake_deposit(&c->stake, dh, cold, origin_netuid, alpha);
+			dn_stake_root_removed(&c->stake, oh, cold, amount);
+		dn_stake_deposit(&c->stake, dh, cold, origin_netuid, amount);
 		if (origin_netuid == 0)
-			dn_stake_root_added(&c->stake, dh, cold, alpha);
-		if (tao_out)
-			*tao_out = value;
-		ok(err);
+			dn_stake_root_added(&c->stake, dh, cold, amount);
+		m->tao = value;
+		m->alpha_bought = 0;
 		return 0;
 	}
 
@@ -671,8 +728,8 @@ int dn_ops_move_stake(struct dn_chain *c, const uint8_t coldkey[32],
 	 * destination (fee dropped otherwise); both computed first */
 	bool drop_origin = origin_netuid == 0;
 	struct sell p;
-	int rc = plan_sell(c, os, alpha, dn_pool_limit_from_rao(DN_POOL_MIN_PRICE_RAO), drop_origin,
-			   &p, err);
+	int rc = plan_sell(c, os, amount, dn_pool_limit_from_rao(DN_POOL_MIN_PRICE_RAO),
+			   drop_origin, &p, err);
 	if (rc)
 		return rc;
 	uint64_t tao = p.sw.paid_out;
@@ -691,8 +748,49 @@ int dn_ops_move_stake(struct dn_chain *c, const uint8_t coldkey[32],
 	apply_sell(c, oh, cold, &p);
 	if (buying)
 		apply_buy(c, dh, cold, &b);
+	m->tao = tao;
+	m->alpha_bought = buying ? b.sw.paid_out : 0;
+	return 0;
+}
+
+/* subtensor do_move_stake */
+int dn_ops_move_stake(struct dn_chain *c, const uint8_t coldkey[32],
+		      const uint8_t origin_hotkey[32], const uint8_t dest_hotkey[32],
+		      uint16_t origin_netuid, uint16_t dest_netuid, uint64_t alpha,
+		      uint64_t *tao_out, struct dn_ops_err *err)
+{
+	if (!c || !coldkey || !origin_hotkey || !dest_hotkey)
+		return fail(err, DN_OPS_EINVAL, "no chain or key");
+	struct move m = {
+		.origin_netuid = origin_netuid, .dest_netuid = dest_netuid, .alpha = alpha};
+	int rc = transition(c, coldkey, origin_hotkey, dest_hotkey, &m, err);
+	if (rc)
+		return rc;
 	if (tao_out)
-		*tao_out = tao;
+		*tao_out = m.tao;
+	ok(err);
+	return 0;
+}
+
+/* subtensor do_swap_stake and do_swap_stake_limit */
+int dn_ops_swap_stake(struct dn_chain *c, const uint8_t coldkey[32], const uint8_t hotkey[32],
+		      uint16_t origin_netuid, uint16_t dest_netuid, uint64_t alpha,
+		      uint64_t limit_price, bool allow_partial, uint64_t *alpha_out,
+		      struct dn_ops_err *err)
+{
+	if (!c || !coldkey || !hotkey)
+		return fail(err, DN_OPS_EINVAL, "no chain or key");
+	struct move m = {.origin_netuid = origin_netuid,
+			 .dest_netuid = dest_netuid,
+			 .alpha = alpha,
+			 .limited = limit_price != 0,
+			 .limit_price = limit_price,
+			 .allow_partial = allow_partial};
+	int rc = transition(c, coldkey, hotkey, hotkey, &m, err);
+	if (rc)
+		return rc;
+	if (alpha_out)
+		*alpha_out = m.alpha_bought;
 	ok(err);
 	return 0;
 }
@@ -974,58 +1072,103 @@ int dn_ops_burned_register(struct dn_chain *c, const uint8_t coldkey[32], const 
 	return 0;
 }
 
-/* ---- set_weights ------------------------------------------------------- */
+/* ---- weights (subnets/weights.rs) ------------------------------------- */
 
 static bool self_weight(uint16_t uid, const uint16_t *uids, size_t nuids, size_t nvalues)
 {
 	return nvalues == 1 && nuids > 0 && uids[0] == uid;
 }
 
-/* subtensor internal_set_weights (mechanism 0) */
-int dn_ops_set_weights(struct dn_chain *c, const uint8_t hotkey[32], uint16_t netuid,
-		       const uint16_t *uids, size_t nuids, const uint16_t *values, size_t nvalues,
-		       uint64_t version_key, struct dn_ops_err *err)
+/* The uid of a hotkey on a subnet, -1 when it holds none (Uids). */
+static int32_t uid_of(const struct dn_subnet *s, uint32_t hot)
 {
-	if (!c || !hotkey || (nuids && !uids) || (nvalues && !values))
-		return fail(err, DN_OPS_EINVAL, "no chain, key or vector");
+	return s && hot != DN_CHAIN_NONE ? dn_subnet_uid(s, hot) : -1;
+}
+
+/* get_owner_uid: the uid of SubnetOwnerHotkey, -1 when none. */
+static int32_t owner_uid_of(const struct dn_subnet *s)
+{
+	return s && s->owner_hotkey != DN_SUBNET_NONE ? dn_subnet_uid(s, s->owner_hotkey) : -1;
+}
+
+/* lib.rs check_weights_min_stake: the owner hotkey's uid is exempt; else
+ * alpha + TaoWeight x root stake (get_stake_weights_for_hotkey_on_subnet,
+ * no childkeys) >= StakeThreshold. */
+static int min_stake_check(const struct dn_chain *c, const struct dn_subnet *s, uint32_t hot,
+			   uint16_t netuid, struct dn_ops_err *err)
+{
+	int32_t me = uid_of(s, hot);
+	if (me >= 0 && me == owner_uid_of(s))
+		return 0;
+	dn_u128 weight = 0;
+	if (hot != DN_CHAIN_NONE)
+		weight = (dn_u128)dn_stake_hotkey(&c->stake, hot, netuid) +
+			 (((dn_u128)dn_stake_hotkey(&c->stake, hot, 0) * c->p.em.tao_weight) >> 64);
+	if (weight < c->p.stake_threshold)
+		return fail(err, DN_OPS_EWEIGHTSTAKE, "stake weight %U below the threshold %u",
+			    weight, c->p.stake_threshold);
+	return 0;
+}
+
+/* check_rate_limit: LastUpdate 0 (never) passes, else WeightsSetRateLimit
+ * blocks since it (saturating). */
+static int rate_check(const struct dn_chain *c, const struct dn_subnet *s, uint16_t uid, int code,
+		      struct dn_ops_err *err)
+{
+	uint64_t last = s->last_update[uid], limit = s->hp.weights_rate_limit;
+	if (last != 0 && sat_sub(c->block, last) < limit)
+		return fail(err, code,
+			    "uid %u set or committed weights at block %u; the next may be at %u",
+			    (uint64_t)uid, last, sat_add(last, limit));
+	return 0;
+}
+
+/* The row internal_set_weights stores, computed by its checks. */
+struct weights_plan {
+	struct dn_subnet *s;
+	uint16_t uid;
+	uint32_t n;
+	const uint16_t *uids;
+	uint16_t *up; /* max-upscaled values (owned) */
+};
+
+/* internal_set_weights (mechanism 0), the checks in the chain's order */
+static int plan_weights(const struct dn_chain *c, const uint8_t hotkey[32], uint16_t netuid,
+			const uint16_t *uids, size_t nuids, const uint16_t *values, size_t nvalues,
+			uint64_t version_key, struct weights_plan *w, struct dn_ops_err *err)
+{
+	memset(w, 0, sizeof(*w));
 	if (netuid == 0)
 		return fail(err, DN_OPS_EROOTWEIGHTS, "no weights on root");
 	if (nuids != nvalues)
 		return fail(err, DN_OPS_EWEIGHTSIZE, "%u uids but %u values", (uint64_t)nuids,
 			    (uint64_t)nvalues);
 	struct dn_subnet *s = dn_chain_subnet(c, netuid);
-	if (!s)
-		return fail(err, DN_OPS_ESUBNET, "subnet %u does not exist", (uint64_t)netuid);
+	if (!s) /* ensure_mechanism_exists */
+		return fail(err, DN_OPS_EMECHANISM, "subnet %u does not exist", (uint64_t)netuid);
 	if (nuids > s->n)
 		return fail(err, DN_OPS_EUIDSLEN, "%u uids on a subnet of %u", (uint64_t)nuids,
 			    (uint64_t)s->n);
 	uint32_t hot = dn_chain_account(c, hotkey);
-	int32_t me = hot == DN_CHAIN_NONE ? -1 : dn_subnet_uid(s, hot);
+	int32_t me = uid_of(s, hot);
 	if (me < 0)
 		return fail(err, DN_OPS_ENOTREGISTERED, "the hotkey holds no uid on subnet %u",
 			    (uint64_t)netuid);
-	/* check_weights_min_stake: alpha + TaoWeight x root stake (no childkeys) */
-	dn_u128 weight = (dn_u128)dn_stake_hotkey(&c->stake, hot, netuid) +
-			 (((dn_u128)dn_stake_hotkey(&c->stake, hot, 0) * c->p.em.tao_weight) >> 64);
-	if (weight < c->p.stake_threshold)
-		return fail(err, DN_OPS_EWEIGHTSTAKE, "stake weight %U below the threshold %u",
-			    weight, c->p.stake_threshold);
+	int rc = min_stake_check(c, s, hot, netuid, err);
+	if (rc)
+		return rc;
 	uint64_t key = s->hp.weights_version_key;
 	if (key != 0 && version_key < key)
 		return fail(err, DN_OPS_EVERSIONKEY, "version key %u below the subnet's %u",
 			    version_key, key);
 	uint16_t uid = (uint16_t)me;
 	if (!s->hp.commit_reveal) {
-		uint64_t last = s->last_update[uid], limit = s->hp.weights_rate_limit;
-		if (last != 0 && c->block - last < limit)
-			return fail(err, DN_OPS_EWEIGHTSFAST,
-				    "uid %u set weights at block %u; the next may be at %u",
-				    (uint64_t)uid, last, last + limit);
+		rc = rate_check(c, s, uid, DN_OPS_EWEIGHTSFAST, err);
+		if (rc)
+			return rc;
 	}
-	int32_t owner_uid =
-		s->owner_hotkey == DN_SUBNET_NONE ? -1 : dn_subnet_uid(s, s->owner_hotkey);
 	bool self = self_weight(uid, uids, nuids, nvalues);
-	if (!self && owner_uid != me && !s->permit[uid])
+	if (!self && owner_uid_of(s) != me && !s->permit[uid])
 		return fail(err, DN_OPS_EPERMIT, "uid %u has no validator permit", (uint64_t)uid);
 	for (size_t i = 0; i < nuids; i++)
 		for (size_t k = 0; k < i; k++)
@@ -1048,10 +1191,233 @@ int dn_ops_set_weights(struct dn_chain *c, const uint8_t hotkey[32], uint16_t ne
 		return fail(err, DN_OPS_EMAXWEIGHT, "a weight exceeds the limit %u of 65535",
 			    (uint64_t)s->hp.max_weights_limit);
 	}
-	dn_row16_set(&s->weights[uid], uids, up, (uint32_t)nuids);
-	free(up);
+	*w = (struct weights_plan){s, uid, (uint32_t)nuids, uids, up};
+	return 0;
+}
+
+/* internal_set_weights' writes: Weights, and LastUpdate unless commit-reveal */
+static void write_weights(const struct dn_chain *c, struct weights_plan *w)
+{
+	struct dn_subnet *s = w->s;
+	dn_subnet_touch(s);
+	dn_row16_set(&s->weights[w->uid], w->uids, w->up, w->n);
 	if (!s->hp.commit_reveal)
-		s->last_update[uid] = c->block;
+		s->last_update[w->uid] = c->block;
+	free(w->up);
+	w->up = NULL;
+}
+
+/* subtensor do_set_weights behind the guards (CheckWeights min stake,
+ * CheckRateLimits' rate limit when commit-reveal is off) */
+int dn_ops_set_weights(struct dn_chain *c, const uint8_t hotkey[32], uint16_t netuid,
+		       const uint16_t *uids, size_t nuids, const uint16_t *values, size_t nvalues,
+		       uint64_t version_key, struct dn_ops_err *err)
+{
+	if (!c || !hotkey || (nuids && !uids) || (nvalues && !values))
+		return fail(err, DN_OPS_EINVAL, "no chain, key or vector");
+	const struct dn_subnet *s = dn_chain_subnet(c, netuid);
+	uint32_t hot = dn_chain_account(c, hotkey);
+	int rc = min_stake_check(c, s, hot, netuid, err);
+	int32_t me = uid_of(s, hot);
+	if (!rc && me >= 0 && !s->hp.commit_reveal)
+		rc = rate_check(c, s, (uint16_t)me, DN_OPS_EWEIGHTSFAST, err);
+	struct weights_plan w;
+	if (!rc)
+		rc = plan_weights(c, hotkey, netuid, uids, nuids, values, nvalues, version_key, &w,
+				  err);
+	if (rc)
+		return rc;
+	write_weights(c, &w);
+	ok(err);
+	return 0;
+}
+
+/* ---- commit-reveal (hash commits, subnets/weights.rs) ------------------ */
+
+/* get_commit_hash: BlakeTwo256::hash_of(&(who, netuid_index, uids, values,
+ * salt, version_key)), SCALE: the account's 32 bytes, u16, three Vec<u16>
+ * (compact length, little-endian u16s), u64 */
+void dn_ops_commit_hash(const uint8_t hotkey[32], uint16_t netuid, const uint16_t *uids,
+			size_t nuids, const uint16_t *values, size_t nvalues, const uint16_t *salt,
+			size_t nsalt, uint64_t version_key, uint8_t out[32])
+{
+	struct dn_enc e;
+	dn_enc_init(&e);
+	dn_enc_bytes(&e, hotkey, 32);
+	dn_enc_u16(&e, netuid);
+	const uint16_t *vec[3] = {uids, values, salt};
+	size_t len[3] = {nuids, nvalues, nsalt};
+	for (int k = 0; k < 3; k++) {
+		dn_enc_compact(&e, len[k]);
+		for (size_t i = 0; i < len[k]; i++)
+			dn_enc_u16(&e, vec[k][i]);
+	}
+	dn_enc_u64(&e, version_key);
+	crypto_generichash(out, 32, e.buf, e.len, NULL, 0);
+	dn_enc_release(&e);
+}
+
+/* subtensor do_commit_weights (internal_commit_weights) behind the guards
+ * (CheckWeights min stake, CheckRateLimits for commit_weights) */
+int dn_ops_commit_weights(struct dn_chain *c, const uint8_t hotkey[32], uint16_t netuid,
+			  const uint8_t commit_hash[32], struct dn_ops_err *err)
+{
+	if (!c || !hotkey || !commit_hash)
+		return fail(err, DN_OPS_EINVAL, "no chain, key or hash");
+	struct dn_subnet *s = dn_chain_subnet(c, netuid);
+	uint32_t hot = dn_chain_account(c, hotkey);
+	int32_t me = uid_of(s, hot);
+	int rc = min_stake_check(c, s, hot, netuid, err);
+	if (!rc && me >= 0)
+		rc = rate_check(c, s, (uint16_t)me, DN_OPS_ECOMMITFAST, err);
+	if (rc)
+		return rc;
+	/* the body */
+	if (!s)
+		return fail(err, DN_OPS_EMECHANISM, "subnet %u does not exist", (uint64_t)netuid);
+	if (!s->hp.commit_reveal)
+		return fail(err, DN_OPS_ECRDISABLED, "commit-reveal is off on subnet %u",
+			    (uint64_t)netuid);
+	if (me < 0)
+		return fail(err, DN_OPS_ENOTREGISTERED, "the hotkey holds no uid on subnet %u",
+			    (uint64_t)netuid);
+	uint16_t uid = (uint16_t)me;
+	rc = rate_check(c, s, uid, DN_OPS_ECOMMITFAST, err);
+	if (rc)
+		return rc;
+	uint64_t epoch = dn_subnet_epoch_now(s, &c->p.sched, c->block);
+	struct dn_weight_commit q[DN_SUBNET_MAX_COMMITS + 1];
+	uint32_t n = 0, first = 0;
+	const struct dn_commit_queue *old = dn_subnet_commits(s, hot);
+	if (old) {
+		/* the expired commits at the front go */
+		while (first < old->n &&
+		       dn_subnet_commit_expired(s, &c->p.sched, c->block, old->c[first].epoch))
+			first++;
+		n = old->n - first;
+		memcpy(q, old->c + first, n * sizeof(*q));
+	}
+	if (n >= DN_SUBNET_MAX_COMMITS)
+		return fail(err, DN_OPS_ETOOMANYCOMMITS,
+			    "the hotkey has %u unrevealed commits on subnet %u", (uint64_t)n,
+			    (uint64_t)netuid);
+	memcpy(q[n].hash, commit_hash, 32);
+	q[n].epoch = epoch;
+	q[n].block = c->block;
+	dn_subnet_set_commits(s, hot, q, n + 1);
+	s->last_update[uid] = c->block;
+	ok(err);
+	return 0;
+}
+
+/* The position of the first commit with this hash in c[0 .. n-1], -1. */
+static int find_hash(const struct dn_weight_commit *c, uint32_t n, const uint8_t hash[32])
+{
+	for (uint32_t k = 0; k < n; k++)
+		if (memcmp(c[k].hash, hash, 32) == 0)
+			return (int)k;
+	return -1;
+}
+
+/* subtensor do_reveal_weights (internal_reveal_weights) behind the guards
+ * (CheckWeights min stake and check_reveal) */
+int dn_ops_reveal_weights(struct dn_chain *c, const uint8_t hotkey[32], uint16_t netuid,
+			  const uint16_t *uids, size_t nuids, const uint16_t *values,
+			  size_t nvalues, const uint16_t *salt, size_t nsalt, uint64_t version_key,
+			  struct dn_ops_err *err)
+{
+	if (!c || !hotkey || (nuids && !uids) || (nvalues && !values) || (nsalt && !salt))
+		return fail(err, DN_OPS_EINVAL, "no chain, key or vector");
+	struct dn_subnet *s = dn_chain_subnet(c, netuid);
+	uint32_t hot = dn_chain_account(c, hotkey);
+	const struct dn_schedule_params *sp = &c->p.sched;
+	int rc = min_stake_check(c, s, hot, netuid, err);
+	if (rc)
+		return rc;
+	uint8_t hash[32];
+	dn_ops_commit_hash(hotkey, netuid, uids, nuids, values, nvalues, salt, nsalt, version_key,
+			   hash);
+	/* CheckWeights check_reveal: the first commit with the hash, expired
+	 * ones included */
+	const struct dn_commit_queue *old =
+		s && hot != DN_CHAIN_NONE ? dn_subnet_commits(s, hot) : NULL;
+	if (!old)
+		return fail(err, DN_OPS_ENOCOMMIT, "the hotkey has no commit on subnet %u",
+			    (uint64_t)netuid);
+	int at = find_hash(old->c, old->n, hash);
+	if (at < 0)
+		return fail(err, DN_OPS_ENOCOMMIT, "no commit of the hotkey matches the reveal");
+	if (!dn_subnet_reveal_epoch(s, sp, c->block, old->c[at].epoch))
+		return fail(err, DN_OPS_EREVEALEARLY,
+			    "the commit of epoch %u reveals in epoch %u, not %u", old->c[at].epoch,
+			    sat_add(old->c[at].epoch, s->hp.reveal_period_epochs),
+			    dn_subnet_epoch_now(s, sp, c->block));
+
+	/* the body: behind the guard its own search finds the same commit
+	 * (the first with the hash, unexpired since it is in its reveal
+	 * epoch, and the expired ones it drops are a prefix before it), so
+	 * its NoWeightsCommitFound, ExpiredWeightCommit,
+	 * InvalidRevealCommitHashNotMatch and RevealTooEarly cannot occur */
+	if (!s->hp.commit_reveal)
+		return fail(err, DN_OPS_ECRDISABLED, "commit-reveal is off on subnet %u",
+			    (uint64_t)netuid);
+	struct weights_plan w;
+	rc = plan_weights(c, hotkey, netuid, uids, nuids, values, nvalues, version_key, &w, err);
+	if (rc)
+		return rc;
+	/* the expired ones and every commit up to the revealed one go; an
+	 * empty queue is removed */
+	uint32_t keep = (uint32_t)at + 1;
+	struct dn_weight_commit q[DN_SUBNET_MAX_COMMITS];
+	uint32_t n = old->n - keep;
+	memcpy(q, old->c + keep, n * sizeof(*q));
+	dn_subnet_set_commits(s, hot, q, n);
+	write_weights(c, &w);
+	ok(err);
+	return 0;
+}
+
+/* ---- serving (subnets/serving.rs) -------------------------------------- */
+
+/* is_valid_ip_address with allow_zero (validate_serve_axon passes true) */
+static bool valid_ip(uint8_t ip_type, dn_u128 ip)
+{
+	if (ip_type == 4 && (ip >= UINT32_MAX || ip == 0x7f000001)) /* localhost */
+		return false;
+	if (ip_type == 6 && (ip == ~(dn_u128)0 || ip == 1)) /* ::1 */
+		return false;
+	return true;
+}
+
+/* subtensor do_serve_axon (validate_serve_axon, validate_axon_data) */
+int dn_ops_serve_axon(struct dn_chain *c, const uint8_t hotkey[32], uint16_t netuid,
+		      const struct dn_axon *axon, struct dn_ops_err *err)
+{
+	if (!c || !hotkey || !axon)
+		return fail(err, DN_OPS_EINVAL, "no chain, key or axon");
+	struct dn_subnet *s = dn_chain_subnet(c, netuid);
+	int32_t me = uid_of(s, dn_chain_account(c, hotkey));
+	if (me < 0)
+		return fail(err, DN_OPS_ENOTINNETWORK, "the hotkey holds no uid on subnet %u",
+			    (uint64_t)netuid);
+	if (axon->ip_type != 4 && axon->ip_type != 6) /* is_valid_ip_type */
+		return fail(err, DN_OPS_EIPTYPE, "ip type %u is neither 4 nor 6",
+			    (uint64_t)axon->ip_type);
+	if (!valid_ip(axon->ip_type, axon->ip))
+		return fail(err, DN_OPS_EIPADDRESS, "ip %U is not a valid IPv%u address", axon->ip,
+			    (uint64_t)axon->ip_type);
+	/* axon_passes_rate_limit */
+	struct dn_axon *a = &s->axon[me];
+	uint64_t limit = s->hp.serving_rate_limit, last = a->block;
+	if (limit != 0 && last != 0 && sat_sub(c->block, last) < limit)
+		return fail(err, DN_OPS_ESERVINGRATE,
+			    "uid %u served at block %u; the next may be at %u", (uint64_t)me, last,
+			    sat_add(last, limit));
+	if (axon->port == 0) /* validate_axon_data */
+		return fail(err, DN_OPS_EPORT, "port 0");
+	dn_subnet_touch(s);
+	*a = *axon;
+	a->block = c->block;
 	ok(err);
 	return 0;
 }

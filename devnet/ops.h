@@ -18,11 +18,17 @@
  * it was (every check runs, and every swap is computed on a copy of the
  * pool, before anything is written).
  *
+ * The runtime's dispatch extensions that guard some calls before their
+ * body (runtime/src/lib.rs DispatchExtension: pallets/subtensor/src/guards
+ * CheckWeights, CheckRateLimits, CheckServingEndpoints) are part of the
+ * operation: their checks run first, so their errors come first.
+ *
  * Not reproduced (stated where it matters): subnet dissolution (a
  * register_network that must prune a subnet fails with DN_OPS_ENOTMODELLED
- * naming the subnet), childkeys, stake locks and conviction, commit-reveal
- * commits, the transfer toggle, NominatorMinRequiredStake (0 on the
- * runtime, so clear_small_nomination never acts), identities and symbols.
+ * naming the subnet), childkeys, stake locks and conviction, timelocked
+ * (CRv3/v4) weight commits, mechanisms other than 0, the transfer toggle,
+ * NominatorMinRequiredStake (0 on the runtime, so clear_small_nomination
+ * never acts), identities, symbols, axon TLS certificates and prometheus.
  */
 #ifndef DN_OPS_H
 #define DN_OPS_H
@@ -88,7 +94,21 @@ enum {
 	DN_OPS_ETEMPO = -49, /* TempoOutOfBounds */
 	DN_OPS_EFROZEN = -50, /* AdminActionProhibitedDuringWeightsWindow */
 	DN_OPS_EHPARAM = -51, /* taodev: unknown hyperparameter or value out of its type */
-	DN_OPS_ECODES = 51 /* how many codes */
+	DN_OPS_EMECHANISM = -52, /* MechanismDoesNotExist (the subnet does not exist) */
+	DN_OPS_ENOTINNETWORK = -53, /* HotKeyNotRegisteredInNetwork (serving) */
+	DN_OPS_EIPTYPE = -54, /* InvalidIpType */
+	DN_OPS_EIPADDRESS = -55, /* InvalidIpAddress */
+	DN_OPS_EPORT = -56, /* InvalidPort */
+	DN_OPS_ESERVINGRATE = -57, /* ServingRateLimitExceeded */
+	DN_OPS_ECRDISABLED = -58, /* CommitRevealDisabled */
+	DN_OPS_ECOMMITFAST = -59, /* CommittingWeightsTooFast */
+	DN_OPS_ETOOMANYCOMMITS = -60, /* TooManyUnrevealedCommits */
+	DN_OPS_ENOCOMMIT = -61, /* NoWeightsCommitFound */
+	DN_OPS_EHASHMISMATCH = -62, /* InvalidRevealCommitHashNotMatch (not reachable behind
+				       the runtime's CheckWeights: see dn_ops_reveal_weights) */
+	DN_OPS_EEXPIREDCOMMIT = -63, /* ExpiredWeightCommit (likewise) */
+	DN_OPS_EREVEALEARLY = -64, /* RevealTooEarly */
+	DN_OPS_ECODES = 64 /* how many codes */
 };
 
 /* The chain's name of a code ("Ok" for 0, "Unknown" otherwise). */
@@ -165,6 +185,24 @@ int dn_ops_move_stake(struct dn_chain *c, const uint8_t coldkey[32],
 		      uint16_t origin_netuid, uint16_t dest_netuid, uint64_t alpha,
 		      uint64_t *tao_out, struct dn_ops_err *err);
 
+/* do_swap_stake: min(alpha, stake) of the coldkey's stake on the same
+ * hotkey moved from origin_netuid to dest_netuid, as dn_ops_move_stake
+ * across subnets (sold, then bought when the TAO reaches min stake). With
+ * limit_price != 0, do_swap_stake_limit: limit_price is the price of the
+ * origin's alpha in the destination's (rao per alpha, origin price /
+ * destination price); the amount is capped at get_max_amount_move
+ * (dn_pool_max_move) and, without allow_partial, an amount above that cap
+ * is SlippageTooHigh. *alpha_out (may be NULL) gets the alpha received on
+ * dest_netuid (0 when the TAO was below min stake and not restaked).
+ * Errors: SameNetuid, SubnetNotExists, SubtokenDisabled,
+ * HotKeyAccountNotExists, InsufficientLiquidity, AmountTooLow (worth not
+ * above min stake), SlippageTooHigh, the swap's errors (the cap's
+ * simulation included). */
+int dn_ops_swap_stake(struct dn_chain *c, const uint8_t coldkey[32], const uint8_t hotkey[32],
+		      uint16_t origin_netuid, uint16_t dest_netuid, uint64_t alpha,
+		      uint64_t limit_price, bool allow_partial, uint64_t *alpha_out,
+		      struct dn_ops_err *err);
+
 /* ---- delegate take (staking/increase_take.rs, decrease_take.rs) -------- */
 
 /* do_increase_take / do_decrease_take: the hotkey's owner sets its take
@@ -209,11 +247,14 @@ int dn_ops_burned_register(struct dn_chain *c, const uint8_t coldkey[32], const 
 
 /* ---- weights (subnets/weights.rs internal_set_weights) ----------------- */
 
-/* do_set_weights by a registered hotkey: every check of the chain in its
- * order, then the max-upscale transform, the row stored in the order
- * given, and LastUpdate = block unless commit-reveal is on (then the rate
- * limit is not checked either). Errors: CanNotSetRootNetworkWeights,
- * WeightVecNotEqualSize, SubnetNotExists, UidsLengthExceedUidsInSubNet,
+/* do_set_weights by a registered hotkey: the guards (CheckWeights' min
+ * stake, then CheckRateLimits' rate limit for a registered hotkey when
+ * commit-reveal is off), then every check of internal_set_weights in its
+ * order, the max-upscale transform, the row stored in the order given,
+ * and LastUpdate = block unless commit-reveal is on (then the rate limit
+ * is not checked either). The stake check (check_weights_min_stake)
+ * exempts the subnet owner hotkey's uid. Errors: CanNotSetRootNetworkWeights,
+ * WeightVecNotEqualSize, MechanismDoesNotExist, UidsLengthExceedUidsInSubNet,
  * HotKeyNotRegisteredInSubNet, NotEnoughStakeToSetWeights,
  * IncorrectWeightVersionKey, SettingWeightsTooFast, NeuronNoValidatorPermit,
  * DuplicateUids, UidVecContainInvalidOne, WeightVecLengthIsLow,
@@ -221,6 +262,59 @@ int dn_ops_burned_register(struct dn_chain *c, const uint8_t coldkey[32], const 
 int dn_ops_set_weights(struct dn_chain *c, const uint8_t hotkey[32], uint16_t netuid,
 		       const uint16_t *uids, size_t nuids, const uint16_t *values, size_t nvalues,
 		       uint64_t version_key, struct dn_ops_err *err);
+
+/* ---- commit-reveal (subnets/weights.rs, hash commits) ------------------ */
+
+/* The commit hash of a reveal: BlakeTwo256 of the SCALE encoding of
+ * (hotkey, netuid, uids, values, salt, version_key), as the chain's
+ * get_commit_hash computes it (netuid as the u16 NetUidStorageIndex of
+ * mechanism 0, the vectors compact-length prefixed). */
+void dn_ops_commit_hash(const uint8_t hotkey[32], uint16_t netuid, const uint16_t *uids,
+			size_t nuids, const uint16_t *values, size_t nvalues, const uint16_t *salt,
+			size_t nsalt, uint64_t version_key, uint8_t out[32]);
+
+/* do_commit_weights: a registered hotkey appends a hash commit tagged with
+ * the current epoch (SubnetEpochIndex, plus one when an epoch slot fires
+ * this block) and the block to its WeightCommits queue, after dropping the
+ * expired commits at the front (current epoch > commit epoch +
+ * RevealPeriodEpochs); LastUpdate = block. Checks in the runtime's order:
+ * CheckWeights' min stake (NotEnoughStakeToSetWeights), CheckRateLimits'
+ * rate limit for a registered hotkey (CommittingWeightsTooFast), then
+ * MechanismDoesNotExist, CommitRevealDisabled, HotKeyNotRegisteredInSubNet,
+ * CommittingWeightsTooFast (WeightsSetRateLimit since LastUpdate),
+ * TooManyUnrevealedCommits (10 left after the expired ones went). */
+int dn_ops_commit_weights(struct dn_chain *c, const uint8_t hotkey[32], uint16_t netuid,
+			  const uint8_t commit_hash[32], struct dn_ops_err *err);
+
+/* do_reveal_weights: reveals a commit in its reveal epoch (exactly commit
+ * epoch + RevealPeriodEpochs), drops it with every older one, then sets
+ * the weights as internal_set_weights does (without its guards; LastUpdate
+ * is left, commit-reveal being on). Checks in the runtime's order:
+ * CheckWeights' min stake (NotEnoughStakeToSetWeights) and reveal check
+ * (NoWeightsCommitFound when the hotkey has no queue or no commit of it has
+ * the hash, expired ones included; RevealTooEarly when the first commit
+ * with the hash is not in its reveal epoch: too early or expired), then
+ * the body: CommitRevealDisabled and the set_weights errors. Behind that
+ * guard the body's own ExpiredWeightCommit, InvalidRevealCommitHashNotMatch
+ * (and its NoWeightsCommitFound and RevealTooEarly) cannot occur. */
+int dn_ops_reveal_weights(struct dn_chain *c, const uint8_t hotkey[32], uint16_t netuid,
+			  const uint16_t *uids, size_t nuids, const uint16_t *values,
+			  size_t nvalues, const uint16_t *salt, size_t nsalt, uint64_t version_key,
+			  struct dn_ops_err *err);
+
+/* ---- serving (subnets/serving.rs) -------------------------------------- */
+
+/* do_serve_axon by a registered hotkey (struct dn_axon is in subnet.h):
+ * stores version, ip, port, ip_type, protocol and the placeholders with
+ * block = now in the uid's axon (axon->block is ignored; no certificate).
+ * Errors (validate_serve_axon, which CheckServingEndpoints also runs):
+ * HotKeyNotRegisteredInNetwork (a missing subnet included), InvalidIpType
+ * (not 4 or 6), InvalidIpAddress (IPv4 >= u32::MAX or 127.0.0.1, IPv6
+ * u128::MAX or ::1; 0 is allowed), ServingRateLimitExceeded (fewer than
+ * ServingRateLimit blocks since the last serve; 0 = no limit),
+ * InvalidPort (port 0). */
+int dn_ops_serve_axon(struct dn_chain *c, const uint8_t hotkey[32], uint16_t netuid,
+		      const struct dn_axon *axon, struct dn_ops_err *err);
 
 /* ---- hyperparameters (admin-utils, utils/misc.rs) ---------------------- */
 

@@ -309,7 +309,9 @@ static int swap_dynamic(const struct dn_pool *p, enum dn_order o, uint64_t amoun
 		return DN_POOL_ELIMIT;
 
 	/* BasicSwapStep: price_target with the full amount, then either the
-	 * full amount or the amount that reaches the limit (fee recomputed) */
+	 * full amount or the amount that reaches the limit (fee recomputed).
+	 * The chain converts the chosen amount again; for the full amount
+	 * that is the conversion already made (a pure function), reused. */
 	uint64_t din, out;
 	if (buy) {
 		uint64_t dx = dn_balancer_tao_to_alpha(*w, p->tao, p->alpha_in, net);
@@ -321,7 +323,7 @@ static int swap_dynamic(const struct dn_pool *p, enum dn_order o, uint64_t amoun
 			din = dn_balancer_quote_delta_in(*w, price, limit, p->tao);
 			fee = limit_fee(p, din, drop_fees);
 		}
-		out = dn_balancer_tao_to_alpha(*w, p->tao, p->alpha_in, din);
+		out = din == net ? dx : dn_balancer_tao_to_alpha(*w, p->tao, p->alpha_in, din);
 	} else {
 		uint64_t dy = dn_balancer_alpha_to_tao(*w, p->tao, p->alpha_in, net);
 		dn_u64f64 target =
@@ -332,7 +334,7 @@ static int swap_dynamic(const struct dn_pool *p, enum dn_order o, uint64_t amoun
 			din = dn_balancer_base_delta_in(*w, price, limit, p->alpha_in);
 			fee = limit_fee(p, din, drop_fees);
 		}
-		out = dn_balancer_alpha_to_tao(*w, p->tao, p->alpha_in, din);
+		out = din == net ? dy : dn_balancer_alpha_to_tao(*w, p->tao, p->alpha_in, din);
 	}
 	/* process_swap: something in, nothing out */
 	if (din != 0 && out == 0)

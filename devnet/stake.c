@@ -79,6 +79,7 @@ void dn_stake_reserve_accounts(struct dn_stake *st, size_t n)
 	}
 	for (size_t i = st->naccounts; i < n; i++)
 		st->acct[i] = (struct dn_stake_account){
+			.gen = ++st->gen,
 			.owner = DN_STAKE_NONE,
 			.take = st->default_take,
 			.claim_type = DN_CLAIM_DEFAULT,
@@ -87,9 +88,11 @@ void dn_stake_reserve_accounts(struct dn_stake *st, size_t n)
 	st->naccounts = n;
 }
 
+/* The account for writing (marked changed). */
 static struct dn_stake_account *acct(struct dn_stake *st, uint32_t a)
 {
 	dn_stake_reserve_accounts(st, (size_t)a + 1);
+	st->acct[a].gen = ++st->gen;
 	return &st->acct[a];
 }
 
@@ -188,6 +191,7 @@ static struct dn_stake_pool *pool_get(struct dn_stake *st, uint32_t hotkey, uint
 	memmove(net->pools + i + 1, net->pools + i, (net->n - i) * sizeof(*net->pools));
 	net->pools[i] = (struct dn_stake_pool){.hotkey = hotkey};
 	net->n++;
+	net->gen = ++st->gen;
 	return &net->pools[i];
 }
 
@@ -233,9 +237,11 @@ uint64_t dn_stake_net_total(const struct dn_stake *st, uint16_t netuid)
 
 /* Keep net->total equal to the sum of the pools' values across a change
  * of one pool from `before` to its current value. */
-static void retotal(struct dn_stake_net *net, uint64_t before, uint64_t after)
+/* Every change of a net's pools ends here: keeps the total, marks the net. */
+static void retotal(struct dn_stake *st, struct dn_stake_net *net, uint64_t before, uint64_t after)
 {
 	net->total = net->total - before + after;
+	net->gen = ++st->gen;
 }
 
 static void staking_push(struct dn_stake *st, uint32_t coldkey, uint32_t hotkey)
@@ -267,7 +273,7 @@ int dn_stake_deposit(struct dn_stake *st, uint32_t hotkey, uint32_t coldkey, uin
 		share = p->holders[i].share;
 	uint64_t before = p->sp.value;
 	dn_sharepool_deposit(&p->sp, &share, amount);
-	retotal(&st->nets[netuid], before, p->sp.value);
+	retotal(st, &st->nets[netuid], before, p->sp.value);
 	if (present) {
 		p->holders[i].share = share;
 	} else if (!dn_safefloat_is_zero(&share)) {
@@ -302,7 +308,7 @@ int dn_stake_withdraw(struct dn_stake *st, uint32_t hotkey, uint32_t coldkey, ui
 	int rc = dn_sharepool_withdraw(&p->sp, &p->holders[i].share, amount);
 	if (rc)
 		return rc == DN_SHARE_ESTAKE ? DN_STAKE_ESTAKE : DN_STAKE_ERANGE;
-	retotal(net, before, p->sp.value);
+	retotal(st, net, before, p->sp.value);
 	if (dn_safefloat_is_zero(&p->holders[i].share)) {
 		memmove(p->holders + i, p->holders + i + 1,
 			(p->nholders - i - 1) * sizeof(*p->holders));
@@ -322,7 +328,7 @@ int dn_stake_add_all(struct dn_stake *st, uint32_t hotkey, uint16_t netuid, uint
 	struct dn_stake_pool *p = pool_get(st, hotkey, netuid);
 	uint64_t before = p->sp.value;
 	dn_sharepool_update_all(&p->sp, (int64_t)amount);
-	retotal(&st->nets[netuid], before, p->sp.value);
+	retotal(st, &st->nets[netuid], before, p->sp.value);
 	return 0;
 }
 
@@ -408,6 +414,7 @@ dn_u128 dn_stake_claimed(const struct dn_stake *st, uint16_t netuid, uint32_t ho
 void dn_stake_set_claimed(struct dn_stake *st, uint16_t netuid, uint32_t hotkey, uint32_t coldkey,
 			  dn_u128 claimed)
 {
+	st->claims_gen = ++st->gen;
 	size_t i = claimed_pos(st, hotkey, coldkey, netuid);
 	if (i < st->nclaimed && claimed_cmp(&st->claimed[i], hotkey, coldkey, netuid) == 0) {
 		st->claimed[i].claimed = claimed;
@@ -464,6 +471,7 @@ void dn_stake_claimer_add(struct dn_stake *st, uint32_t coldkey)
 	struct dn_stake_account *c = acct(st, coldkey);
 	if (c->claim_index != DN_STAKE_NONE)
 		return;
+	st->claims_gen = ++st->gen;
 	st->claimers = grow_sz(st->claimers, st->nclaimers, &st->capclaimers, sizeof(uint32_t));
 	c->claim_index = (uint32_t)st->nclaimers;
 	st->claimers[st->nclaimers++] = coldkey;
@@ -476,12 +484,13 @@ void dn_stake_claimer_remove(struct dn_stake *st, uint32_t coldkey)
 		return;
 	uint32_t idx = st->acct[coldkey].claim_index;
 	uint32_t last = (uint32_t)st->nclaimers - 1;
+	st->claims_gen = ++st->gen;
 	if (idx != last) {
 		uint32_t moved = st->claimers[last];
 		st->claimers[idx] = moved;
-		st->acct[moved].claim_index = idx;
+		acct(st, moved)->claim_index = idx;
 	}
-	st->acct[coldkey].claim_index = DN_STAKE_NONE;
+	acct(st, coldkey)->claim_index = DN_STAKE_NONE;
 	st->nclaimers--;
 }
 

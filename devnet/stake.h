@@ -58,6 +58,7 @@ struct dn_stake_net {
 	size_t n, cap;
 	struct dn_stake_pool *pools; /* ascending hotkey */
 	uint64_t total; /* rao: the sum of the pools' values, kept as they change */
+	uint64_t gen; /* not state: dn_stake.gen when last changed (devnet/stateroot.h) */
 };
 
 /* RootClaimable[hotkey][netuid]: root dividends per rao of root stake. */
@@ -80,6 +81,7 @@ struct dn_stake_account {
 	uint32_t *staking; /* StakingHotkeys: hotkeys it ever staked to, first-stake order */
 	enum dn_claim_type claim_type; /* RootClaimType (KeepSubnets not stored yet) */
 	uint32_t claim_index; /* its index in StakingColdkeysByIndex, NONE = not indexed */
+	uint64_t gen; /* not state: dn_stake.gen when last changed (devnet/stateroot.h) */
 };
 
 /* RootClaimed[(netuid, hotkey, coldkey)]. */
@@ -99,6 +101,10 @@ struct dn_stake {
 	struct dn_stake_claimed *claimed; /* ascending (hotkey, coldkey, netuid) */
 	size_t nclaimers, capclaimers;
 	uint32_t *claimers; /* StakingColdkeysByIndex: coldkeys with root stake */
+	/* not state: a change counter, bumped by every change and copied into
+	 * what changed (accounts, nets; claims_gen for claimed and claimers),
+	 * so that the state root rehashes only that */
+	uint64_t gen, claims_gen;
 };
 
 /* Empty storage; default_take is the runtime's DefaultDelegateTake

@@ -100,6 +100,9 @@ void dn_subnet_free(struct dn_subnet *s)
 	free(s->validator_trust);
 	free(s->active);
 	free(s->emission);
+	free(s->axon);
+	free(s->commits);
+	free(s->commit_ws);
 	dn_epoch_free(s->ews);
 	free(s);
 }
@@ -114,7 +117,7 @@ int32_t dn_subnet_uid(const struct dn_subnet *s, uint32_t hotkey)
 
 #define GROW(p, c) (p) = xreallocarray((p), (c), sizeof(*(p)))
 
-static void reserve(struct dn_subnet *s, uint32_t need)
+void dn_subnet_reserve(struct dn_subnet *s, uint32_t need)
 {
 	if (need <= s->cap)
 		return;
@@ -134,6 +137,8 @@ static void reserve(struct dn_subnet *s, uint32_t need)
 	GROW(s->validator_trust, c);
 	GROW(s->active, c);
 	GROW(s->emission, c);
+	GROW(s->axon, c);
+	GROW(s->commit_ws, c);
 	for (uint32_t u = s->cap; u < c; u++) {
 		dn_row16_init(&s->weights[u]);
 		dn_row16_init(&s->bonds[u]);
@@ -148,6 +153,7 @@ static void clear_outputs(struct dn_subnet *s, uint32_t u)
 	s->stake_weight[u] = s->consensus[u] = s->incentive[u] = 0;
 	s->dividends[u] = s->validator_trust[u] = 0;
 	s->emission[u] = 0;
+	memset(&s->axon[u], 0, sizeof(s->axon[u])); /* replace_neuron: Axons::remove */
 }
 
 /* subtensor append_neuron */
@@ -157,9 +163,10 @@ int dn_subnet_append(struct dn_subnet *s, uint32_t hotkey, uint64_t now)
 		return DN_SUBNET_EINVAL;
 	if (dn_subnet_uid(s, hotkey) >= 0)
 		return DN_SUBNET_EEXIST;
+	dn_subnet_touch(s);
 	if (s->n >= s->hp.max_allowed_uids)
 		return DN_SUBNET_EFULL;
-	reserve(s, s->n + 1);
+	dn_subnet_reserve(s, s->n + 1);
 	uint32_t u = s->n++;
 	s->hotkey[u] = hotkey;
 	s->registered_at_uid[u] = now;
@@ -176,6 +183,7 @@ int dn_subnet_replace(struct dn_subnet *s, uint16_t uid, uint32_t hotkey, uint64
 {
 	if (uid >= s->n || hotkey == DN_SUBNET_NONE)
 		return DN_SUBNET_EINVAL;
+	dn_subnet_touch(s);
 	int32_t at = dn_subnet_uid(s, hotkey);
 	if (at >= 0)
 		return at == uid ? 0 : DN_SUBNET_EEXIST;
@@ -223,6 +231,7 @@ void dn_subnet_epoch_params(const struct dn_subnet *s, uint64_t stake_threshold,
 void dn_subnet_store_epoch(struct dn_subnet *s, const struct dn_epoch_mech_result *r)
 {
 	uint32_t n = r->n < s->n ? r->n : s->n;
+	dn_subnet_touch(s);
 	for (uint32_t u = 0; u < n; u++) {
 		s->active[u] = r->active[u];
 		s->emission[u] = r->emission[u];
@@ -234,4 +243,113 @@ void dn_subnet_store_epoch(struct dn_subnet *s, const struct dn_epoch_mech_resul
 		s->incentive[u] = r->mech[0]->incentive[u];
 	}
 	dn_epoch_store_bonds(r->mech[0], s->bonds);
+}
+
+/* ---- weight commits ---------------------------------------------------- */
+
+/* Index of the first queue whose hotkey is >= hotkey. */
+static uint32_t commit_pos(const struct dn_subnet *s, uint32_t hotkey)
+{
+	uint32_t lo = 0, hi = s->ncommits;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (s->commits[mid].hotkey < hotkey)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+const struct dn_commit_queue *dn_subnet_commits(const struct dn_subnet *s, uint32_t hotkey)
+{
+	uint32_t i = commit_pos(s, hotkey);
+	return i < s->ncommits && s->commits[i].hotkey == hotkey ? &s->commits[i] : NULL;
+}
+
+/* WeightCommits::insert / remove of one (netuid, hotkey) entry */
+void dn_subnet_set_commits(struct dn_subnet *s, uint32_t hotkey, const struct dn_weight_commit *c,
+			   uint32_t n)
+{
+	if (n > DN_SUBNET_MAX_COMMITS)
+		n = DN_SUBNET_MAX_COMMITS;
+	dn_subnet_touch(s);
+	uint32_t i = commit_pos(s, hotkey);
+	bool present = i < s->ncommits && s->commits[i].hotkey == hotkey;
+	if (n == 0) {
+		if (present) {
+			memmove(s->commits + i, s->commits + i + 1,
+				(s->ncommits - i - 1) * sizeof(*s->commits));
+			s->ncommits--;
+		}
+		return;
+	}
+	if (!present) {
+		if (s->ncommits == s->capcommits) {
+			s->capcommits = s->capcommits ? 2 * s->capcommits : 4;
+			GROW(s->commits, s->capcommits);
+		}
+		memmove(s->commits + i + 1, s->commits + i,
+			(s->ncommits - i) * sizeof(*s->commits));
+		s->ncommits++;
+	}
+	struct dn_commit_queue *q = &s->commits[i];
+	memset(q, 0, sizeof(*q));
+	q->hotkey = hotkey;
+	q->n = n;
+	memmove(q->c, c, n * sizeof(*c));
+}
+
+/* weights.rs current_epoch_with_lookahead */
+uint64_t dn_subnet_epoch_now(const struct dn_subnet *s, const struct dn_schedule_params *p,
+			     uint64_t block)
+{
+	uint64_t base = s->em.sched.epoch_index;
+	if (dn_schedule_should_run(p, &s->em.sched, block) && base < UINT64_MAX)
+		return base + 1;
+	return base;
+}
+
+static uint64_t reveal_epoch_of(const struct dn_subnet *s, uint64_t commit_epoch)
+{
+	uint64_t period = s->hp.reveal_period_epochs; /* get_reveal_period */
+	return commit_epoch > UINT64_MAX - period ? UINT64_MAX : commit_epoch + period;
+}
+
+/* weights.rs is_commit_expired */
+bool dn_subnet_commit_expired(const struct dn_subnet *s, const struct dn_schedule_params *p,
+			      uint64_t block, uint64_t commit_epoch)
+{
+	return dn_subnet_epoch_now(s, p, block) > reveal_epoch_of(s, commit_epoch);
+}
+
+/* weights.rs is_reveal_block_range */
+bool dn_subnet_reveal_epoch(const struct dn_subnet *s, const struct dn_schedule_params *p,
+			    uint64_t block, uint64_t commit_epoch)
+{
+	return dn_subnet_epoch_now(s, p, block) == reveal_epoch_of(s, commit_epoch);
+}
+
+/* epoch/run_epoch.rs, the v2 part of the commit-reveal mask: per hotkey
+ * the first unexpired commit of its queue, min over the uid */
+const uint64_t *dn_subnet_commit_blocks(struct dn_subnet *s, const struct dn_schedule_params *p,
+					uint64_t block)
+{
+	bool any = false;
+	for (uint32_t u = 0; u < s->n; u++)
+		s->commit_ws[u] = UINT64_MAX;
+	for (uint32_t i = 0; i < s->ncommits; i++) {
+		const struct dn_commit_queue *q = &s->commits[i];
+		int32_t uid = dn_subnet_uid(s, q->hotkey);
+		for (uint32_t k = 0; k < q->n; k++) {
+			if (dn_subnet_commit_expired(s, p, block, q->c[k].epoch))
+				continue;
+			if (uid >= 0 && q->c[k].block < s->commit_ws[uid]) {
+				s->commit_ws[uid] = q->c[k].block;
+				any = true;
+			}
+			break; /* earliest active found */
+		}
+	}
+	return any ? s->commit_ws : NULL;
 }

@@ -31,6 +31,10 @@
 
 #define DN_SUBNET_NONE UINT32_MAX /* no account */
 
+/* weights.rs internal_commit_weights: a hotkey keeps at most 10 unrevealed
+ * commits (commits.len() < 10 before a push). */
+#define DN_SUBNET_MAX_COMMITS 10
+
 #define DN_SUBNET_EINVAL (-22) /* bad argument */
 #define DN_SUBNET_EFULL (-28) /* n reached MaxAllowedUids (the caller prunes first) */
 #define DN_SUBNET_EEXIST \
@@ -98,6 +102,36 @@ struct dn_subnet_ledger {
 				 each may raise what they are owed by under one rao */
 };
 
+/* An axon as the chain stores it (AxonInfo, subnets/serving.rs); all zero
+ * until the neuron serves one (get_axon_info's default). */
+struct dn_axon {
+	uint64_t block; /* when served */
+	uint32_t version;
+	dn_u128 ip; /* IPv4 in the low 32 bits, or IPv6 */
+	uint16_t port;
+	uint8_t ip_type; /* 4 or 6 (0: never served) */
+	uint8_t protocol;
+	uint8_t placeholder1, placeholder2;
+};
+
+/* One hash commit: a WeightCommits entry (hash, commit_epoch, commit_block,
+ * 0) of weights.rs internal_commit_weights (the fourth field is a legacy
+ * bound the chain leaves at 0, not kept here). */
+struct dn_weight_commit {
+	uint8_t hash[32]; /* BlakeTwo256 of the reveal (get_commit_hash) */
+	uint64_t epoch; /* current_epoch_with_lookahead at the commit */
+	uint64_t block; /* the commit's block */
+};
+
+/* WeightCommits[(netuid, hotkey)]: one hotkey's unrevealed commits, oldest
+ * first. Keyed by the hotkey, not the uid: the chain keeps them when the
+ * uid is replaced. */
+struct dn_commit_queue {
+	uint32_t hotkey; /* account */
+	uint32_t n; /* 1 .. DN_SUBNET_MAX_COMMITS (an empty queue is removed) */
+	struct dn_weight_commit c[DN_SUBNET_MAX_COMMITS];
+};
+
 struct dn_subnet {
 	uint16_t netuid;
 	uint32_t owner_coldkey; /* SubnetOwner (account), NONE = not stored */
@@ -126,10 +160,24 @@ struct dn_subnet {
 	uint16_t *validator_trust; /* ValidatorTrust */
 	bool *active; /* Active */
 	uint64_t *emission; /* rao (Emission): combined per-uid emission */
+	struct dn_axon *axon; /* Axons[(netuid, hotkey)]: the chain removes a uid's axon
+				 when the uid is replaced, so it lives with the uid */
+
+	/* WeightCommits of this subnet (mechanism 0), ascending hotkey */
+	uint32_t ncommits, capcommits;
+	struct dn_commit_queue *commits;
+	uint64_t *commit_ws; /* [cap] not state: dn_subnet_commit_blocks' output */
 
 	struct dn_subnet_ledger ledger;
 	struct dn_epoch *ews; /* the epoch's workspace (no state) */
+	/* not state: bumped by every change of the neurons (dn_subnet_touch),
+	 * so that the state root rehashes them only then */
+	uint64_t gen;
 };
+
+/* Marks the neurons changed: whoever writes a neuron's fields (axons and
+ * weight commits included) calls it. */
+static inline void dn_subnet_touch(struct dn_subnet *s) { s->gen++; }
 
 /* subtensor init_new_network(netuid, tempo) at block `now`, for a subnet
  * about to be registered: n = 0, the schedule with its stagger, the
@@ -147,15 +195,52 @@ int32_t dn_subnet_uid(const struct dn_subnet *s, uint32_t hotkey);
 
 /* subtensor append_neuron at block `now`: uid n with the hotkey,
  * registration and last-update blocks `now`, no permit, empty rows, zero
- * outputs. Returns the uid, DN_SUBNET_EFULL at MaxAllowedUids, or
+ * outputs, no axon. Returns the uid, DN_SUBNET_EFULL at MaxAllowedUids, or
  * DN_SUBNET_EEXIST when the hotkey already holds a uid. */
 int dn_subnet_append(struct dn_subnet *s, uint32_t hotkey, uint64_t now);
 
 /* subtensor replace_neuron of uid by a new hotkey at block `now`: the
- * uid's rows and outputs cleared, registration and last update `now`,
+ * uid's rows, outputs and axon cleared (the old hotkey's weight commits
+ * stay, as the chain's WeightCommits do), registration and last update `now`,
  * every other row's weight to it zeroed (entries kept). Returns 0 or
  * DN_SUBNET_EINVAL (uid out of range) / DN_SUBNET_EEXIST. */
 int dn_subnet_replace(struct dn_subnet *s, uint16_t uid, uint32_t hotkey, uint64_t now);
+
+/* Room for n neurons (capacity only; n unchanged). */
+void dn_subnet_reserve(struct dn_subnet *s, uint32_t n);
+
+/* ---- weight commits (subnets/weights.rs) ------------------------------- */
+
+/* The hotkey's queue, NULL when it has no unrevealed commit. */
+const struct dn_commit_queue *dn_subnet_commits(const struct dn_subnet *s, uint32_t hotkey);
+
+/* Replaces the hotkey's queue by c[0 .. n-1] (n <= DN_SUBNET_MAX_COMMITS;
+ * n = 0 removes it, as the chain removes an emptied entry). */
+void dn_subnet_set_commits(struct dn_subnet *s, uint32_t hotkey, const struct dn_weight_commit *c,
+			   uint32_t n);
+
+/* current_epoch_with_lookahead at block `block`: SubnetEpochIndex, plus one
+ * when should_run_epoch (an epoch slot fires this block). */
+uint64_t dn_subnet_epoch_now(const struct dn_subnet *s, const struct dn_schedule_params *p,
+			     uint64_t block);
+
+/* is_commit_expired: the current epoch is past commit_epoch +
+ * RevealPeriodEpochs (saturating). */
+bool dn_subnet_commit_expired(const struct dn_subnet *s, const struct dn_schedule_params *p,
+			      uint64_t block, uint64_t commit_epoch);
+
+/* is_reveal_block_range: the current epoch is exactly commit_epoch +
+ * RevealPeriodEpochs (saturating). */
+bool dn_subnet_reveal_epoch(const struct dn_subnet *s, const struct dn_schedule_params *p,
+			    uint64_t block, uint64_t commit_epoch);
+
+/* The epoch's commit-reveal column mask input (epoch/run_epoch.rs): per
+ * uid, the block of its hotkey's earliest unexpired commit, UINT64_MAX for
+ * none; NULL when no uid has one. Call it where the epoch runs (after the
+ * slot was consumed: SubnetEpochIndex already counts it). The array is
+ * the subnet's workspace, valid until the next call or change of n. */
+const uint64_t *dn_subnet_commit_blocks(struct dn_subnet *s, const struct dn_schedule_params *p,
+					uint64_t block);
 
 /* The epoch parameters of this subnet: hyperparameters, tempo, cutoff,
  * owner uid, LastMechansimStepBlock, with the chain-wide stake threshold

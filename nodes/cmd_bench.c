@@ -5,6 +5,7 @@
  */
 #include "devnet/epoch.h"
 #include "devnet/xalloc.h"
+#include "nodes/bench.h"
 #include "nodes/cli.h"
 #include "nodes/rng.h"
 
@@ -24,27 +25,27 @@ static const char usage[] =
 	"           subnets: 64 validators x 256 uids and 256 x 256, classic and\n"
 	"           Yuma3, liquid alpha off and on; epochs per second (median,\n"
 	"           min, max over the runs)\n"
+	"  chain    blocks on a mainnet-scale state (128 subnets x 256 uids, 64\n"
+	"           validators each): empty blocks and blocks of 100 signed\n"
+	"           extrinsics, built by an author and imported by a second node;\n"
+	"           the state root's cost per block (--blocks N per phase)\n"
 	"\n"
 	"Options:\n"
 	"  --json         one JSON array of result objects instead of a table\n"
 	"  --runs N       timed runs per case (default 7)\n"
 	"  --seconds S    length of one run in seconds (default 0.25)\n"
+	"  --blocks N     blocks per phase of 'chain' (default 100)\n"
+	"  --subnets N    subnets of 'chain' (default 128)\n"
 	"  -h, --help     show this help\n";
 
-struct bench_opts {
-	bool json;
-	int runs;
-	double seconds;
-};
-
-static double now_s(void)
+double nd_bench_now(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static int cmp_double(const void *a, const void *b)
+int nd_bench_cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
 	return (x > y) - (x < y);
@@ -123,7 +124,7 @@ struct epoch_stats {
 	long epochs;
 };
 
-static int bench_epoch_case(const struct epoch_case *ec, const struct bench_opts *o,
+static int bench_epoch_case(const struct epoch_case *ec, const struct nd_bench_opts *o,
 			    struct epoch_stats *st)
 {
 	struct subnet s;
@@ -163,17 +164,17 @@ static int bench_epoch_case(const struct epoch_case *ec, const struct bench_opts
 	st->epochs = 0;
 	for (int r = 0; r < o->runs && rc == 0; r++) {
 		long count = 0;
-		double t0 = now_s(), t;
+		double t0 = nd_bench_now(), t;
 		do {
 			for (int k = 0; k < 8 && rc == 0; k++, count++)
 				rc = dn_epoch_run(ws, &p, &in, DN_EPOCH_SPARSE, &res, NULL);
-			t = now_s() - t0;
+			t = nd_bench_now() - t0;
 		} while (t < o->seconds && rc == 0);
 		rate[r] = (double)count / t;
 		st->epochs += count;
 	}
 	if (rc == 0) {
-		qsort(rate, (size_t)o->runs, sizeof(double), cmp_double);
+		qsort(rate, (size_t)o->runs, sizeof(double), nd_bench_cmp_double);
 		st->min = rate[0];
 		st->max = rate[o->runs - 1];
 		st->median = o->runs % 2 ? rate[o->runs / 2]
@@ -187,7 +188,7 @@ static int bench_epoch_case(const struct epoch_case *ec, const struct bench_opts
 	return rc;
 }
 
-static int bench_epoch(const struct bench_opts *o)
+static int bench_epoch(const struct nd_bench_opts *o)
 {
 	size_t ncases = sizeof(epoch_cases) / sizeof(epoch_cases[0]);
 	json_t *all = json_array();
@@ -237,9 +238,10 @@ static int bench_epoch(const struct bench_opts *o)
 
 static const struct {
 	const char *name;
-	int (*run)(const struct bench_opts *);
+	int (*run)(const struct nd_bench_opts *);
 } benches[] = {
 	{"epoch", bench_epoch},
+	{"chain", nd_bench_chain},
 };
 
 static int run(int argc, char **argv)
@@ -248,10 +250,13 @@ static int run(int argc, char **argv)
 		{"json", no_argument, NULL, 'j'},
 		{"runs", required_argument, NULL, 'r'},
 		{"seconds", required_argument, NULL, 's'},
+		{"blocks", required_argument, NULL, 'b'},
+		{"subnets", required_argument, NULL, 'n'},
 		{"help", no_argument, NULL, 'h'},
 		{0, 0, 0, 0},
 	};
-	struct bench_opts o = {.json = false, .runs = 7, .seconds = 0.25};
+	struct nd_bench_opts o = {
+		.json = false, .runs = 7, .seconds = 0.25, .blocks = 100, .subnets = 128};
 	int c;
 	char *end;
 	while ((c = nd_getopt(&nd_cmd_bench, argc, argv, "", longopts)) != -1) {
@@ -271,18 +276,34 @@ static int run(int argc, char **argv)
 					&nd_cmd_bench,
 					"--seconds takes a number in (0, 600], not '%s'", optarg);
 			break;
+		case 'b':
+			o.blocks = strtol(optarg, &end, 10);
+			if (*end || o.blocks < 1 || o.blocks > 1000000)
+				return nd_usage_error(
+					&nd_cmd_bench,
+					"--blocks takes a number from 1 to 1000000, not '%s'",
+					optarg);
+			break;
+		case 'n':
+			o.subnets = strtol(optarg, &end, 10);
+			if (*end || o.subnets < 1 || o.subnets > 1024)
+				return nd_usage_error(
+					&nd_cmd_bench,
+					"--subnets takes a number from 1 to 1024, not '%s'",
+					optarg);
+			break;
 		case 'h': return ND_EXIT_OK;
 		default: return ND_EXIT_USAGE;
 		}
 	}
 	if (optind >= argc)
-		return nd_usage_error(&nd_cmd_bench, "which benchmark? (epoch)");
+		return nd_usage_error(&nd_cmd_bench, "which benchmark? (epoch, chain)");
 	if (argc - optind > 1)
 		return nd_usage_error(&nd_cmd_bench, "one benchmark at a time");
 	for (size_t i = 0; i < sizeof(benches) / sizeof(benches[0]); i++)
 		if (strcmp(argv[optind], benches[i].name) == 0)
 			return benches[i].run(&o);
-	return nd_usage_error(&nd_cmd_bench, "unknown benchmark '%s' (epoch)", argv[optind]);
+	return nd_usage_error(&nd_cmd_bench, "unknown benchmark '%s' (epoch, chain)", argv[optind]);
 }
 
 const struct nd_command nd_cmd_bench = {

@@ -43,8 +43,9 @@ int main(void)
 		   memcmp(again.public_key, alice.public_key, 32) != 0,
 	   "alice//stash is another key");
 	ok(dn_keys_dev("mallory", &again) == DN_KEYS_ENOENT, "an unknown dev name is refused");
-	ok(dn_keys_dev("alice//controller", &again) == DN_KEYS_ENOENT,
-	   "only the //stash variant exists");
+	ok(dn_keys_dev("alice//", &again) == DN_KEYS_ENOENT &&
+		   dn_keys_dev("alice//a/b", &again) == DN_KEYS_ENOENT,
+	   "an empty or malformed junction is refused");
 
 	ok(dn_ss58_encode(alice.public_key, DN_SS58_PREFIX, addr, sizeof(addr)) == 0,
 	   "encode alice's address");

@@ -401,7 +401,7 @@ static void test_set_weights(void)
 	      "weights on root");
 	FAILS(dn_ops_set_weights(c, K(HA), 1, uids, 3, vals, 2, 0, &e), DN_OPS_EWEIGHTSIZE,
 	      "uids and values of different lengths");
-	FAILS(dn_ops_set_weights(c, K(HA), 9, uids, 3, vals, 3, 0, &e), DN_OPS_ESUBNET,
+	FAILS(dn_ops_set_weights(c, K(HA), 9, uids, 3, vals, 3, 0, &e), DN_OPS_EMECHANISM,
 	      "weights on nothing");
 	FAILS(dn_ops_set_weights(c, K(HB), 1, uids, 3, vals, 3, 0, &e), DN_OPS_ENOTREGISTERED,
 	      "an unregistered hotkey");
@@ -409,8 +409,11 @@ static void test_set_weights(void)
 	FAILS(dn_ops_set_weights(c, K(HA), 1, uids, 3, vals, 3, 6, &e), DN_OPS_EVERSIONKEY,
 	      "an old version key");
 	c->p.stake_threshold = UINT64_MAX;
-	FAILS(dn_ops_set_weights(c, K(HA), 1, uids, 3, vals, 3, 7, &e), DN_OPS_EWEIGHTSTAKE,
-	      "stake below the threshold");
+	const uint8_t *k1 = c->acct[s->hotkey[1]].key;
+	FAILS(dn_ops_set_weights(c, k1, 1, uids, 3, vals, 3, 7, &e), DN_OPS_EWEIGHTSTAKE,
+	      "stake below the threshold (guard first)");
+	FAILS(dn_ops_set_weights(c, k1, 9, uids, 3, vals, 3, 7, &e), DN_OPS_EWEIGHTSTAKE,
+	      "the guard's stake check comes before the body's checks");
 	c->p.stake_threshold = 0;
 	FAILS(dn_ops_set_weights(c, K(HA), 1, dup, 2, vals, 2, 7, &e), DN_OPS_EDUPUIDS,
 	      "duplicate uids");
@@ -488,7 +491,7 @@ int main(void)
 {
 	dn_enc_init(&before);
 	dn_enc_init(&after);
-	tap_plan(191);
+	tap_plan(192);
 	c = make_chain();
 	if (!c) {
 		ok(false, "genesis");
