@@ -476,9 +476,15 @@ int dn_call_dispatch(struct dn_chain *c, const uint8_t who[32], const struct dn_
 		rc = dn_ops_register_network(c, who, x->hotkey, &r.netuid, err);
 		break;
 	case DN_CALL_START_CALL: rc = dn_ops_start_call(c, who, x->netuid, err); break;
-	case DN_CALL_BURNED_REGISTER:
+	case DN_CALL_BURNED_REGISTER: {
+		/* do_register charges the subnet's Burn as it stands */
+		const struct dn_subnet *s = dn_chain_subnet(c, x->netuid);
+		uint64_t burn = s ? s->burn.burn : 0;
 		rc = dn_ops_burned_register(c, who, x->hotkey, x->netuid, &r.uid, err);
+		if (rc == 0)
+			r.tao = burn;
 		break;
+	}
 	case DN_CALL_SERVE_AXON: rc = dn_ops_serve_axon(c, who, x->netuid, &x->axon, err); break;
 	case DN_CALL_SET_WEIGHTS:
 		rc = dn_ops_set_weights(c, who, x->netuid, x->uids, x->nuids, x->values, x->nvalues,

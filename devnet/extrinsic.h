@@ -149,7 +149,8 @@ int dn_extrinsic_validate(const struct dn_chain *c, const struct dn_extrinsic *x
 struct dn_call_result {
 	int code; /* 0 or the DN_OPS_* error of the dispatch */
 	uint64_t alpha; /* staked or received (add_stake*, swap_stake*) */
-	uint64_t tao; /* received (remove_stake*) or moved (move_stake) */
+	uint64_t tao; /* received (remove_stake*), moved (move_stake) or burned
+			 (burned_register) */
 	uint16_t netuid; /* register_network */
 	uint16_t uid; /* burned_register */
 };

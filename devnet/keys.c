@@ -89,25 +89,15 @@ int dn_keys_derive_hard(const uint8_t seed[32], const char *junction, uint8_t ou
 	return 0;
 }
 
-int dn_keys_dev(const char *name, struct dn_keypair *kp)
+int dn_keys_uri(const char *uri, struct dn_keypair *kp)
 {
-	char base[16];
-	const char *slash = strstr(name, "//");
-	size_t n = slash ? (size_t)(slash - name) : strlen(name);
-	int idx = -1;
-	for (int i = 0; dn_keys_dev_names[i]; i++)
-		if (strlen(dn_keys_dev_names[i]) == n &&
-		    strncmp(dn_keys_dev_names[i], name, n) == 0)
-			idx = i;
-	if (idx < 0)
+	if (strncmp(uri, "//", 2) != 0)
 		return DN_KEYS_ENOENT;
-	/* the localnet's junctions are capitalised: //Alice */
-	memcpy(base, dn_keys_dev_names[idx], n + 1);
-	base[0] = (char)(base[0] - 'a' + 'A');
 	uint8_t seed[32];
-	dn_keys_derive_hard(dev_seed, base, seed);
-	/* then every further hard junction: //Alice//validator//1 */
+	memcpy(seed, dev_seed, 32);
+	/* every hard junction in turn: //Alice//validator//1 */
 	int rc = 0;
+	const char *slash = uri;
 	while (slash && rc == 0) {
 		const char *j = slash + 2, *next = strstr(j, "//");
 		size_t len = next ? (size_t)(next - j) : strlen(j);
@@ -125,6 +115,30 @@ int dn_keys_dev(const char *name, struct dn_keypair *kp)
 		dn_keys_from_seed(seed, kp);
 	sodium_memzero(seed, sizeof(seed));
 	return rc;
+}
+
+int dn_keys_dev(const char *name, struct dn_keypair *kp)
+{
+	const char *slash = strstr(name, "//");
+	size_t n = slash ? (size_t)(slash - name) : strlen(name);
+	int idx = -1;
+	for (int i = 0; dn_keys_dev_names[i]; i++)
+		if (strlen(dn_keys_dev_names[i]) == n &&
+		    strncmp(dn_keys_dev_names[i], name, n) == 0)
+			idx = i;
+	if (idx < 0)
+		return DN_KEYS_ENOENT;
+	/* the localnet's junctions are capitalised: alice is //Alice */
+	char uri[160];
+	size_t rest = slash ? strlen(slash) : 0;
+	if (n + rest + 3 > sizeof(uri))
+		return DN_KEYS_ENOENT;
+	uri[0] = '/';
+	uri[1] = '/';
+	memcpy(uri + 2, dn_keys_dev_names[idx], n);
+	uri[2] = (char)(uri[2] - 'a' + 'A');
+	memcpy(uri + 2 + n, slash ? slash : "", rest + 1);
+	return dn_keys_uri(uri, kp);
 }
 
 void dn_keys_sign(const struct dn_keypair *kp, const uint8_t *msg, size_t len, uint8_t sig[64])

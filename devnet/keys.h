@@ -45,6 +45,13 @@ int dn_keys_derive_hard(const uint8_t seed[32], const char *junction, uint8_t ou
  * name, empty or malformed junction). */
 int dn_keys_dev(const char *name, struct dn_keypair *kp);
 
+/* A key from the dev phrase by Substrate secret URI of hard junctions:
+ * "//Alice" is alice, "//Alice//validator" alice//validator, and any
+ * other path ("//taodev//honest//3") a key anyone can re-derive with
+ * `subkey inspect --scheme ed25519 //taodev//honest//3`. Returns 0 or
+ * DN_KEYS_ENOENT (not starting with //, empty or malformed junction). */
+int dn_keys_uri(const char *uri, struct dn_keypair *kp);
+
 /* The dev account names, NULL-terminated, in the localnet's order. */
 extern const char *const dn_keys_dev_names[];
 

@@ -26,7 +26,7 @@
  * fractions of the epoch are stored raw (x / 65535 in the views). */
 static const char schema_sql[] =
 	"CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;\n"
-	"CREATE TABLE names (key BLOB PRIMARY KEY, name TEXT NOT NULL) WITHOUT ROWID;\n"
+	"CREATE TABLE names (key BLOB PRIMARY KEY, name TEXT NOT NULL, grp TEXT) WITHOUT ROWID;\n"
 	"CREATE TABLE accounts (idx INTEGER PRIMARY KEY, key BLOB NOT NULL UNIQUE,\n"
 	"  ss58 TEXT NOT NULL, first_block INTEGER NOT NULL);\n"
 	"CREATE TABLE blocks (number INTEGER PRIMARY KEY, hash BLOB NOT NULL,\n"
@@ -65,8 +65,8 @@ static const char schema_sql[] =
 	"CREATE TABLE snapshots (block INTEGER PRIMARY KEY, head_hash BLOB NOT NULL,\n"
 	"  state BLOB NOT NULL);\n"
 	/* views: the common questions as one-liners */
-	"CREATE VIEW v_accounts AS SELECT a.idx, a.ss58, n.name, '0x' || lower(hex(a.key)) AS "
-	"key,\n"
+	"CREATE VIEW v_accounts AS SELECT a.idx, a.ss58, n.name, n.grp,\n"
+	"  '0x' || lower(hex(a.key)) AS key,\n"
 	"  a.first_block FROM accounts a LEFT JOIN names n ON n.key = a.key;\n"
 	"CREATE VIEW v_blocks AS SELECT b.number, '0x' || lower(hex(b.hash)) AS hash,\n"
 	"  '0x' || lower(hex(b.parent)) AS parent, a.ss58 AS author, n.name AS author_name,\n"
@@ -83,7 +83,7 @@ static const char schema_sql[] =
 	"CREATE VIEW v_prices AS SELECT netuid, block, price, moving_price, tao,\n"
 	"  alpha_in, alpha_out, share FROM pools;\n"
 	"CREATE VIEW v_epochs AS SELECT e.netuid, e.block, e.uid, a.ss58 AS hotkey,\n"
-	"  n.name AS hotkey_name, e.stake, e.root_stake, e.stake_weight / 65535.0 AS "
+	"  n.name AS hotkey_name, n.grp, e.stake, e.root_stake, e.stake_weight / 65535.0 AS "
 	"stake_weight,\n"
 	"  e.permit, e.active, e.consensus / 65535.0 AS consensus,\n"
 	"  e.validator_trust / 65535.0 AS validator_trust, e.incentive / 65535.0 AS incentive,\n"
@@ -94,12 +94,14 @@ static const char schema_sql[] =
 	"  (SELECT netuid, max(block) AS block FROM epochs GROUP BY netuid) l\n"
 	"  ON l.netuid = v.netuid AND l.block = v.block;\n"
 	"CREATE VIEW v_events AS SELECT e.block, e.seq, e.kind, e.netuid,\n"
-	"  h.ss58 AS hotkey, hn.name AS hotkey_name, c.ss58 AS coldkey, cn.name AS coldkey_name,\n"
+	"  h.ss58 AS hotkey, hn.name AS hotkey_name, hn.grp, c.ss58 AS coldkey,\n"
+	"  cn.name AS coldkey_name,\n"
 	"  e.amount, e.detail FROM events e\n"
 	"  LEFT JOIN accounts h ON h.idx = e.hotkey LEFT JOIN names hn ON hn.key = h.key\n"
 	"  LEFT JOIN accounts c ON c.idx = e.coldkey LEFT JOIN names cn ON cn.key = c.key;\n"
 	"CREATE VIEW v_extrinsics AS SELECT x.block, x.idx, '0x' || lower(hex(x.hash)) AS hash,\n"
-	"  a.ss58 AS signer, n.name AS signer_name, x.nonce, x.call, x.args, x.code, x.error, "
+	"  a.ss58 AS signer, n.name AS signer_name, n.grp, x.nonce, x.call, x.args, x.code, "
+	"x.error, "
 	"x.msg,\n"
 	"  x.alpha, x.tao, x.netuid, x.uid FROM extrinsics x\n"
 	"  LEFT JOIN accounts a ON a.idx = x.signer LEFT JOIN names n ON n.key = a.key;\n"
@@ -154,7 +156,7 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_SET_FINAL] = "UPDATE blocks SET final = 1 WHERE number <= ? AND final = 0",
 	[S_META_SET] = "INSERT OR REPLACE INTO meta VALUES (?, ?)",
 	[S_META_GET] = "SELECT value FROM meta WHERE key = ?",
-	[S_NAME] = "INSERT OR REPLACE INTO names VALUES (?, ?)",
+	[S_NAME] = "INSERT OR REPLACE INTO names VALUES (?, ?, ?)",
 	[S_LAST_BLOCK] = "SELECT number, hash FROM blocks ORDER BY number DESC LIMIT 1",
 	[S_GET_BLOCK] = "SELECT body FROM blocks WHERE number = ?",
 	[S_SNAPSHOT] = "SELECT block, head_hash, state FROM snapshots WHERE block <= ?"
@@ -353,7 +355,7 @@ static int name_dev_accounts(struct dn_store *st)
 				 stash ? "//stash" : "");
 			if (dn_keys_dev(name, &kp) != 0)
 				continue;
-			int rc = dn_store_name_account(st, kp.public_key, name);
+			int rc = dn_store_name_account(st, kp.public_key, name, "dev");
 			sodium_memzero(&kp, sizeof(kp));
 			if (rc)
 				return rc;
@@ -1126,7 +1128,8 @@ int dn_store_truncate_after(struct dn_store *st, uint64_t number)
 	return rc ? rc : load_naccounts(st);
 }
 
-int dn_store_name_account(struct dn_store *st, const uint8_t key[32], const char *name)
+int dn_store_name_account(struct dn_store *st, const uint8_t key[32], const char *name,
+			  const char *grp)
 {
 	int rc = writable(st, "name account");
 	if (rc)
@@ -1134,6 +1137,10 @@ int dn_store_name_account(struct dn_store *st, const uint8_t key[32], const char
 	sqlite3_stmt *s = st->s[S_NAME];
 	bind_blob(s, 1, key, 32);
 	bind_text(s, 2, name);
+	if (grp)
+		bind_text(s, 3, grp);
+	else
+		sqlite3_bind_null(s, 3);
 	return exec(st, s, "naming an account");
 }
 

@@ -123,9 +123,12 @@ int dn_store_put_snapshot(struct dn_store *st, const struct dn_chain *c);
 int dn_store_truncate_after(struct dn_store *st, uint64_t number);
 
 /* Names an account (by key; it need not be stored yet) for the views:
- * scenario names, roles. The dev accounts (alice .. ferdie and their
+ * scenario names, and grp the group it belongs to (a scenario's validators,
+ * miners or traders group, "owner", "dev"; NULL = none): assertions select
+ * by it (`WHERE grp = 'honest'`). The dev accounts (alice .. ferdie and their
  * //stash) are named at creation. Replaces an earlier name. */
-int dn_store_name_account(struct dn_store *st, const uint8_t key[32], const char *name);
+int dn_store_name_account(struct dn_store *st, const uint8_t key[32], const char *name,
+			  const char *grp);
 
 /* meta: key/value pairs the runner keeps (scenario text, seed, genesis
  * hash, ...); format_version and taodev_version are set at creation.

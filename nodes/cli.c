@@ -10,8 +10,8 @@
 
 /* Only commands that work are listed. */
 const struct nd_command *const nd_commands[] = {
-	&nd_cmd_sim,   &nd_cmd_epoch,	&nd_cmd_verify, &nd_cmd_keys, &nd_cmd_export,
-	&nd_cmd_bench, &nd_cmd_version, &nd_cmd_help,	NULL,
+	&nd_cmd_sim,	&nd_cmd_scenario, &nd_cmd_epoch,   &nd_cmd_verify, &nd_cmd_keys,
+	&nd_cmd_export, &nd_cmd_bench,	  &nd_cmd_version, &nd_cmd_help,   NULL,
 };
 
 const struct nd_command *nd_command_find(const char *name)

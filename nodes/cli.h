@@ -27,7 +27,7 @@ int nd_cli_main(int argc, char **argv);
 
 /* The commands (one nodes/cmd_<name>.c each), and their table. */
 extern const struct nd_command nd_cmd_help, nd_cmd_version, nd_cmd_verify, nd_cmd_epoch,
-	nd_cmd_bench, nd_cmd_keys, nd_cmd_sim, nd_cmd_export;
+	nd_cmd_bench, nd_cmd_keys, nd_cmd_sim, nd_cmd_export, nd_cmd_scenario;
 
 /* The command table, NULL-terminated. */
 extern const struct nd_command *const nd_commands[];

@@ -82,6 +82,182 @@ static void test_bigpow(void)
 	   "the series cut short far from 1 gives the crate's garbage, too big");
 }
 
+/* 128-bit literals */
+#define U128(hi, lo) (((dn_u128)(hi) << 64) | (lo))
+
+/* The crate's results, as the previous implementation of bigpow.c (a plain
+ * port of the crate, checked against the chain's vectors) gave them; the
+ * current one reaches most of them from a short certified run instead, so
+ * these pin both that run and the full series behind it. */
+static const struct {
+	dn_u128 bn, bd;
+	uint64_t en, ed;
+	uint32_t precision;
+	uint64_t scale;
+	enum dn_pow_status st;
+	uint64_t value;
+	const char *what;
+} pow_vectors[] = {
+	{5000000000000000ull, 5000000010000000ull, 412345678901234567ull, 587654321098765433ull,
+	 256, 1000000000000000000ull, DN_POW_OK, 999999998596638658ull, "chain buy"},
+	{12345678901234ull, 12345688901234ull, 587654321098765433ull, 412345678901234567ull, 256,
+	 1000000000000000000ull, DN_POW_OK, 999998845629865402ull, "chain buy"},
+	{73000000000000ull, 73000000781250ull, 501234567890123456ull, 498765432109876544ull, 256,
+	 1000000000000000000ull, DN_POW_OK, 999999989244964852ull, "chain buy"},
+	{1000000000ull, 1000000001ull, 10000000000000001ull, 989999999999999999ull, 256,
+	 1000000000000000000ull, DN_POW_OK, 999999999989898989ull, "buy, weight 0.99"},
+	{999999999999999999ull, 1000000000000000000ull, 989999999999999999ull, 10000000000000001ull,
+	 256, 1000000000000000000ull, DN_POW_OK, 999999999999999901ull, "buy, weight 0.01"},
+	{2000000000000000ull, 2000123456789012ull, 333333333333333334ull, 666666666666666666ull,
+	 256, 1000000000000000000ull, DN_POW_OK, 999969137231571509ull, "sell"},
+	{18446744073709551000ull, 18446744073709551615ull, 700000000000000001ull,
+	 299999999999999999ull, 256, 1000000000000000000ull, DN_POW_OK, 999999999999999922ull,
+	 "reserves near u64::MAX"},
+	{4611686018427387904ull, 4611686018427387905ull, 123456789012345678ull,
+	 876543210987654322ull, 256, 1000000000000000000ull, DN_POW_OK, 999999999999999999ull,
+	 "a power of two against the next integer"},
+	{553402322334743337ull, 553402322211286548ull, 487654321098765433ull,
+	 1000000000000000000ull, 1024, 1000000000000000000ull, DN_POW_OK, 1000000000108789273ull,
+	 "limit price near the price (precision 1024)"},
+	{U128(0x7ull, 0xd903ull), U128(0x5ull, 0x1ull), 512345678901234567ull,
+	 1000000000000000000ull, 1024, 1000000000000000000ull, DN_POW_OK, 1188141232562823014ull,
+	 "limit price, U64F64 operands"},
+	{U128(0xf4240ull, 0x0ull), 553402322211286548ull, 487654321098765433ull,
+	 1000000000000000000ull, 1024, 1000000000000000000ull, DN_POW_ABOVE, 0,
+	 "limit price far above: beyond u64"},
+	{18446744073709551ull, 18428297329635841449ull, 612345678901234567ull,
+	 1000000000000000000ull, 1024, 1000000000000000000ull, DN_POW_OK, 14562268512267107ull,
+	 "limit price far below"},
+	{5000000000000000ull, 5005000000000000000ull, 512345678901234567ull, 487654321098765433ull,
+	 256, 1000000000000000000ull, DN_POW_OK, 704117618055038ull, "max amount: 1000 x"},
+	{80000000000000ull, 80080000000000000ull, 300000000000000001ull, 699999999999999999ull, 256,
+	 1000000000000000000ull, DN_POW_OK, 51772564886397125ull, "max amount, weight 0.3"},
+	{1000000ull, 1001000000ull, 769230769230769231ull, 230769230769230769ull, 256,
+	 1000000000000000000ull, DN_POW_OK, 99667387ull, "far from 1, still converging"},
+	{1001000000ull, 1000000ull, 1000000000000000001ull, 333333333333333333ull, 256, 1000000ull,
+	 DN_POW_OK, 1003003001000000ull, "far above 1, still converging"},
+	{1ull, 18446744073709551615ull, 989999999999999999ull, 10000000000000001ull, 256,
+	 1000000000000000000ull, DN_POW_ABOVE, 0, "garbage below (cut short)"},
+	{18446744073709551615ull, 1ull, 989999999999999999ull, 10000000000000001ull, 256,
+	 1000000000000000000ull, DN_POW_ABOVE, 0, "garbage above"},
+	{3ull, 18446744073709551615ull, 989999999999999999ull, 10000000000000001ull, 1024,
+	 1000000000000000000ull, DN_POW_ABOVE, 0, "garbage at precision 1024"},
+	{134ull, U128(0x0ull, 0x200000004ull), 1319219ull, 51479ull, 135, 1000000000000000000ull,
+	 DN_POW_NEGATIVE, 0, "garbage, negative"},
+	{2ull, 3ull, 1000000007ull, 2000000011ull, 0, 1000ull, DN_POW_OK, 816ull,
+	 "precision 0 (req 32)"},
+	{123456789ull, 987654321ull, 5000000003ull, 7000000001ull, 40, 1000000ull, DN_POW_OK,
+	 226430ull, "precision 40"},
+	{5000000000000000ull, 5000000010000000ull, 412345678901234567ull, 587654321098765433ull,
+	 100, 1000000000000000000ull, DN_POW_OK, 999999998596638658ull, "precision 100"},
+	{21000000000000000ull, 28000000000000000ull, 700000000000000000ull, 300000000000000000ull,
+	 256, 1000000000000000000ull, DN_POW_OK, 511065166734039279ull, "exact, 7/3"},
+	{1ull, 4ull, 1ull, 2ull, 256, 1000000000000000000ull, DN_POW_OK, 500000000000000000ull,
+	 "exact, an integer result (the root search decides)"},
+	{9ull, 4ull, 3ull, 2ull, 256, 1000000000000000000ull, DN_POW_OK, 3375000000000000000ull,
+	 "exact, (9/4)^(3/2) = 27/8"},
+	{123456789ull, 123456790ull, 1023ull, 1024ull, 256, 1000000000000000000ull, DN_POW_OK,
+	 999999991907910148ull, "exact, a root of degree 1024"},
+	{5000000000000000ull, 5000000010000000ull, 99ull, 1ull, 256, 1000000000000000000ull,
+	 DN_POW_OK, 999999802000019799ull, "exact, 99/1"},
+	{5000000000000000ull, 5000000010000000ull, 1ull, 99ull, 256, 1000000000000000000ull,
+	 DN_POW_OK, 999999999979797979ull, "exact, 1/99"},
+	{1ull, 2ull, 1ull, 1000ull, 256, 18446744073709551615ull, DN_POW_OK,
+	 18433962195437549866ull, "exact, scale u64::MAX"},
+	{3ull, 1ull, 64ull, 1ull, 256, 2ull, DN_POW_ABOVE, 0, "exact, beyond u64"},
+	{U128(0xffffffffffffffffull, 0xffffffffffffffffull),
+	 U128(0xffffffffffffffffull, 0xfffffffffffffffeull), 612345678901234567ull,
+	 1000000000000000000ull, 1024, 1000000000000000000ull, DN_POW_OK, 1000000000000000000ull,
+	 "u128::MAX against u128::MAX - 1"},
+	{U128(0x8000000000000000ull, 0x1ull), U128(0x8000000000000000ull, 0x0ull),
+	 612345678901234567ull, 387654321098765433ull, 256, 1000000000000000000ull, DN_POW_OK,
+	 1000000000000000000ull, "2^127 + 1 against 2^127"},
+};
+
+static void test_bigpow_vectors(void)
+{
+	for (size_t i = 0; i < sizeof(pow_vectors) / sizeof(pow_vectors[0]); i++) {
+		uint64_t v = 0;
+		enum dn_pow_status st = dn_pow_ratio_scaled(
+			pow_vectors[i].bn, pow_vectors[i].bd, pow_vectors[i].en, pow_vectors[i].ed,
+			pow_vectors[i].precision, pow_vectors[i].scale, &v);
+		ok(st == pow_vectors[i].st && (st != DN_POW_OK || v == pow_vectors[i].value),
+		   "the crate's power: %s (got %d, %llu)", pow_vectors[i].what, (int)st,
+		   (unsigned long long)v);
+	}
+}
+
+/* floor(sqrt(v)) */
+static uint64_t isqrt(dn_u128 v)
+{
+	uint64_t lo = 0, hi = (uint64_t)1 << 63;
+	while (lo < hi) {
+		uint64_t m = lo + (hi - lo + 1) / 2;
+		if ((dn_u128)m * m <= v)
+			lo = m;
+		else
+			hi = m - 1;
+	}
+	return lo;
+}
+
+static void test_bigpow_properties(void)
+{
+	uint64_t v = 0;
+	bool good = true;
+	/* equal operands: the scale, whichever path */
+	static const uint64_t ens[] = {1, 3, 700, 412345678901234567ull, 989999999999999999ull};
+	static const uint64_t eds[] = {1, 2, 1024, 587654321098765433ull, 10000000000000001ull};
+	for (size_t i = 0; i < 5; i++)
+		for (uint32_t prec = 0; prec <= 1024; prec += 256) {
+			dn_u128 b = ((dn_u128)tap_rand() << (tap_rand() % 64)) | 1;
+			good &= dn_pow_ratio_scaled(b, b, ens[i], eds[i], prec, 123456789012345ull,
+						    &v) == DN_POW_OK &&
+				v == 123456789012345ull;
+		}
+	ok(good, "(b / b)^e * scale is the scale, on every path and precision");
+
+	/* weight 0.5: floor(bn * scale / bd), exactly */
+	good = true;
+	for (int i = 0; i < 2000; i++) {
+		uint64_t bn = tap_rand() % 4000000000ull + 1, bd = tap_rand() % 4000000000ull + 1;
+		dn_u128 q = (dn_u128)bn * DN_PERQUINTILL / bd;
+		enum dn_pow_status st = dn_pow_ratio_scaled(
+			bn, bd, DN_POOL_HALF_WEIGHT, DN_POOL_HALF_WEIGHT, 256, DN_PERQUINTILL, &v);
+		good &= q >> 64 ? st == DN_POW_ABOVE : st == DN_POW_OK && v == (uint64_t)q;
+	}
+	ok(good, "a 0.5 weight gives the exact quotient");
+
+	/* a square root: the exact path is the true floor, also when the
+	 * result is an integer and the certified run cannot decide */
+	good = true;
+	for (int i = 0; i < 2000; i++) {
+		uint64_t a = tap_rand() % 1000000 + 1, b = tap_rand() % 1000000 + 1;
+		uint64_t bn = i % 2 ? a * a : tap_rand() % 1000000000000ull + 1;
+		uint64_t bd = i % 4 < 2 ? b * b : tap_rand() % 1000000000000ull + 1;
+		/* floor(sqrt(bn / bd) * 10^12) = floor(sqrt(bn * 10^24 / bd)) */
+		dn_u128 q = (dn_u128)bn * 1000000000000ull * 1000000000000ull / bd;
+		good &= dn_pow_ratio_scaled(bn, bd, 1, 2, 256, 1000000000000ull, &v) == DN_POW_OK &&
+			v == isqrt(q);
+	}
+	ok(good, "(bn / bd)^(1/2) * 10^12 is the integer square root's floor");
+
+	/* chain buys: below the scale and falling as the input grows */
+	good = true;
+	for (int i = 0; i < 300; i++) {
+		uint64_t tao = rng_range(1000000000ull, 100000000000000000ull);
+		uint64_t w = rng_range(DN_POOL_MIN_WEIGHT, DN_PERQUINTILL - DN_POOL_MIN_WEIGHT);
+		uint64_t prev = DN_PERQUINTILL;
+		for (uint64_t dy = tao >> 20 | 1; dy < tao && good; dy *= 4) {
+			good &= dn_pow_ratio_scaled(tao, tao + dy, w, DN_PERQUINTILL - w, 256,
+						    DN_PERQUINTILL, &v) == DN_POW_OK &&
+				v < prev;
+			prev = v;
+		}
+	}
+	ok(good, "a buy's power stays below 1 and falls as the input grows");
+}
+
 static void test_perquintill(void)
 {
 	is_int((int64_t)dn_perquintill_from_rational(1, 3), 333333333333333333,
@@ -378,8 +554,10 @@ static void test_edges(void)
 int main(void)
 {
 	tap_rand_seed(0x2545f4914f6cdd1dULL);
-	tap_plan(48);
+	tap_plan(48 + (int)(sizeof(pow_vectors) / sizeof(pow_vectors[0])) + 4);
 	test_bigpow();
+	test_bigpow_vectors();
+	test_bigpow_properties();
 	test_perquintill();
 	test_refusals();
 	test_accounting();

@@ -584,7 +584,7 @@ static int write_run(struct dn_store *st, struct run *x, uint8_t **enc5, size_t 
 		     uint8_t **state, size_t *nstate, uint8_t head[32])
 {
 	/* names beyond the dev accounts are the runner's to give */
-	int rc = dn_store_name_account(st, x->hot.public_key, "alice//validator");
+	int rc = dn_store_name_account(st, x->hot.public_key, "alice//validator", "validators");
 	if (!rc)
 		rc = run_genesis(x, st);
 	for (int i = 1; i <= NBLOCKS && !rc; i++) {
