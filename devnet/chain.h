@@ -421,6 +421,9 @@ void dn_chain_encode_stake_net(const struct dn_chain *c, size_t netuid, struct d
 void dn_chain_encode_claims(const struct dn_chain *c, struct dn_enc *e);
 void dn_chain_encode_subnet_head(const struct dn_subnet *s, struct dn_enc *e);
 void dn_chain_encode_subnet_neurons(const struct dn_subnet *s, struct dn_enc *e);
+/* The neurons part is n, each neuron, then the weight commits: */
+void dn_chain_encode_neuron(const struct dn_subnet *s, uint32_t u, struct dn_enc *e);
+void dn_chain_encode_subnet_commits(const struct dn_subnet *s, struct dn_enc *e);
 
 /* How many account records the encoding holds. */
 static inline size_t dn_chain_encode_naccounts(const struct dn_chain *c)

@@ -184,9 +184,12 @@ static void enc_hparams(struct dn_enc *e, const struct dn_subnet_hparams *h)
 static void enc_row(struct dn_enc *e, const struct dn_row16 *r)
 {
 	dn_enc_compact(e, r->len);
-	for (uint32_t k = 0; k < r->len; k++) {
-		dn_enc_u16(e, r->uid[k]);
-		dn_enc_u16(e, r->val[k]);
+	uint8_t *p = dn_enc_reserve(e, (size_t)r->len * 4);
+	for (uint32_t k = 0; k < r->len; k++, p += 4) {
+		p[0] = (uint8_t)r->uid[k];
+		p[1] = (uint8_t)(r->uid[k] >> 8);
+		p[2] = (uint8_t)r->val[k];
+		p[3] = (uint8_t)(r->val[k] >> 8);
 	}
 }
 
@@ -216,33 +219,34 @@ void dn_chain_encode_subnet_head(const struct dn_subnet *s, struct dn_enc *e)
 	dn_enc_u64(e, l->claim_slack);
 }
 
-void dn_chain_encode_subnet_neurons(const struct dn_subnet *s, struct dn_enc *e)
+void dn_chain_encode_neuron(const struct dn_subnet *s, uint32_t u, struct dn_enc *e)
 {
-	dn_enc_compact(e, s->n);
-	for (uint32_t u = 0; u < s->n; u++) {
-		dn_enc_u32(e, s->hotkey[u]);
-		dn_enc_u64(e, s->registered_at_uid[u]);
-		dn_enc_u64(e, s->last_update[u]);
-		dn_enc_bool(e, s->permit[u]);
-		enc_row(e, &s->weights[u]);
-		enc_row(e, &s->bonds[u]);
-		dn_enc_u16(e, s->stake_weight[u]);
-		dn_enc_u16(e, s->consensus[u]);
-		dn_enc_u16(e, s->incentive[u]);
-		dn_enc_u16(e, s->dividends[u]);
-		dn_enc_u16(e, s->validator_trust[u]);
-		dn_enc_bool(e, s->active[u]);
-		dn_enc_u64(e, s->emission[u]);
-		const struct dn_axon *a = &s->axon[u];
-		dn_enc_u64(e, a->block);
-		dn_enc_u32(e, a->version);
-		dn_enc_u128(e, a->ip);
-		dn_enc_u16(e, a->port);
-		dn_enc_u8(e, a->ip_type);
-		dn_enc_u8(e, a->protocol);
-		dn_enc_u8(e, a->placeholder1);
-		dn_enc_u8(e, a->placeholder2);
-	}
+	dn_enc_u32(e, s->hotkey[u]);
+	dn_enc_u64(e, s->registered_at_uid[u]);
+	dn_enc_u64(e, s->last_update[u]);
+	dn_enc_bool(e, s->permit[u]);
+	enc_row(e, &s->weights[u]);
+	enc_row(e, &s->bonds[u]);
+	dn_enc_u16(e, s->stake_weight[u]);
+	dn_enc_u16(e, s->consensus[u]);
+	dn_enc_u16(e, s->incentive[u]);
+	dn_enc_u16(e, s->dividends[u]);
+	dn_enc_u16(e, s->validator_trust[u]);
+	dn_enc_bool(e, s->active[u]);
+	dn_enc_u64(e, s->emission[u]);
+	const struct dn_axon *a = &s->axon[u];
+	dn_enc_u64(e, a->block);
+	dn_enc_u32(e, a->version);
+	dn_enc_u128(e, a->ip);
+	dn_enc_u16(e, a->port);
+	dn_enc_u8(e, a->ip_type);
+	dn_enc_u8(e, a->protocol);
+	dn_enc_u8(e, a->placeholder1);
+	dn_enc_u8(e, a->placeholder2);
+}
+
+void dn_chain_encode_subnet_commits(const struct dn_subnet *s, struct dn_enc *e)
+{
 	dn_enc_compact(e, s->ncommits);
 	for (uint32_t i = 0; i < s->ncommits; i++) {
 		const struct dn_commit_queue *q = &s->commits[i];
@@ -254,6 +258,14 @@ void dn_chain_encode_subnet_neurons(const struct dn_subnet *s, struct dn_enc *e)
 			dn_enc_u64(e, q->c[k].block);
 		}
 	}
+}
+
+void dn_chain_encode_subnet_neurons(const struct dn_subnet *s, struct dn_enc *e)
+{
+	dn_enc_compact(e, s->n);
+	for (uint32_t u = 0; u < s->n; u++)
+		dn_chain_encode_neuron(s, u, e);
+	dn_chain_encode_subnet_commits(s, e);
 }
 
 void dn_chain_encode_account(const struct dn_chain *c, size_t i, struct dn_enc *e)

@@ -16,7 +16,7 @@ void dn_enc_release(struct dn_enc *e)
 	memset(e, 0, sizeof(*e));
 }
 
-void dn_enc_bytes(struct dn_enc *e, const void *p, size_t n)
+uint8_t *dn_enc_reserve(struct dn_enc *e, size_t n)
 {
 	if (e->len + n > e->cap) {
 		size_t cap = e->cap ? e->cap : 64;
@@ -25,9 +25,16 @@ void dn_enc_bytes(struct dn_enc *e, const void *p, size_t n)
 		e->buf = xrealloc(e->buf, cap);
 		e->cap = cap;
 	}
-	if (n)
-		memcpy(e->buf + e->len, p, n);
+	uint8_t *p = e->buf + e->len;
 	e->len += n;
+	return p;
+}
+
+void dn_enc_bytes(struct dn_enc *e, const void *p, size_t n)
+{
+	uint8_t *d = dn_enc_reserve(e, n);
+	if (n)
+		memcpy(d, p, n);
 }
 
 /* little endian, whatever the host */

@@ -31,6 +31,9 @@ void dn_enc_release(struct dn_enc *e);
 static inline void dn_enc_reset(struct dn_enc *e) { e->len = 0; }
 
 void dn_enc_bytes(struct dn_enc *e, const void *p, size_t n); /* raw, no length */
+/* Appends n bytes for the caller to fill; the pointer is valid until the
+ * next append. */
+uint8_t *dn_enc_reserve(struct dn_enc *e, size_t n);
 void dn_enc_u8(struct dn_enc *e, uint8_t v);
 void dn_enc_bool(struct dn_enc *e, bool v);
 void dn_enc_u16(struct dn_enc *e, uint16_t v);

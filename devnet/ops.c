@@ -1199,7 +1199,7 @@ static int plan_weights(const struct dn_chain *c, const uint8_t hotkey[32], uint
 static void write_weights(const struct dn_chain *c, struct weights_plan *w)
 {
 	struct dn_subnet *s = w->s;
-	dn_subnet_touch(s);
+	dn_subnet_touch_uid(s, w->uid);
 	dn_row16_set(&s->weights[w->uid], w->uids, w->up, w->n);
 	if (!s->hp.commit_reveal)
 		s->last_update[w->uid] = c->block;
@@ -1305,6 +1305,7 @@ int dn_ops_commit_weights(struct dn_chain *c, const uint8_t hotkey[32], uint16_t
 	q[n].epoch = epoch;
 	q[n].block = c->block;
 	dn_subnet_set_commits(s, hot, q, n + 1);
+	dn_subnet_touch_uid(s, (uint32_t)uid);
 	s->last_update[uid] = c->block;
 	ok(err);
 	return 0;
@@ -1415,7 +1416,7 @@ int dn_ops_serve_axon(struct dn_chain *c, const uint8_t hotkey[32], uint16_t net
 			    sat_add(last, limit));
 	if (axon->port == 0) /* validate_axon_data */
 		return fail(err, DN_OPS_EPORT, "port 0");
-	dn_subnet_touch(s);
+	dn_subnet_touch_uid(s, me);
 	*a = *axon;
 	a->block = c->block;
 	ok(err);

@@ -18,11 +18,16 @@ struct acct_bucket {
 	uint8_t digest[32];
 };
 
+/* A subnet's neurons: a digest per neuron and one for the weight commits,
+ * combined into the part's digest. */
 struct subnet_entry {
 	uint16_t netuid;
 	const struct dn_subnet *s;
-	uint64_t gen;
-	uint32_t n;
+	uint64_t gen, commits_gen;
+	uint32_t n, cap;
+	uint64_t *uid_gen; /* [cap] s->uid_gen when hashed */
+	uint8_t (*uid_digest)[32]; /* [cap] */
+	uint8_t commits_digest[32];
 	uint8_t digest[32];
 };
 
@@ -62,6 +67,10 @@ void dn_stateroot_free(struct dn_stateroot *r)
 	free(r->buckets);
 	free(r->net_gen);
 	free(r->net_digest);
+	for (size_t i = 0; i < r->nsn; i++) {
+		free(r->sn[i].uid_gen);
+		free(r->sn[i].uid_digest);
+	}
 	free(r->sn);
 	free(r->leaves);
 	free(r);
@@ -114,6 +123,40 @@ static void hash_part(struct dn_enc *e, struct dn_stateroot_stats *st, const str
 	digest(st, e, out);
 }
 
+static void hash_neuron(struct dn_enc *e, struct dn_stateroot_stats *st, const struct dn_subnet *s,
+			uint32_t u, uint8_t out[32])
+{
+	dn_enc_reset(e);
+	dn_chain_encode_neuron(s, u, e);
+	digest(st, e, out);
+}
+
+/* The neurons part: BLAKE2b-256 of n (u32 LE), each neuron's digest and
+ * the commits' digest. */
+static void neurons_digest(uint32_t n, uint8_t (*uid_digest)[32], const uint8_t commits[32],
+			   uint8_t out[32])
+{
+	crypto_generichash_state h;
+	crypto_generichash_init(&h, NULL, 0, 32);
+	uint8_t cnt[4] = {(uint8_t)n, (uint8_t)(n >> 8), (uint8_t)(n >> 16), (uint8_t)(n >> 24)};
+	crypto_generichash_update(&h, cnt, 4);
+	crypto_generichash_update(&h, (const uint8_t *)uid_digest, (size_t)n * 32);
+	crypto_generichash_update(&h, commits, 32);
+	crypto_generichash_final(&h, out, 32);
+}
+
+static void hash_neurons_full(struct dn_enc *e, struct dn_stateroot_stats *st,
+			      const struct dn_subnet *s, uint8_t out[32])
+{
+	uint8_t(*d)[32] = xreallocarray(NULL, s->n ? s->n : 1, 32);
+	for (uint32_t u = 0; u < s->n; u++)
+		hash_neuron(e, st, s, u, d[u]);
+	uint8_t commits[32];
+	hash_part(e, st, NULL, s, NULL, dn_chain_encode_subnet_commits, commits);
+	neurons_digest(s->n, d, commits, out);
+	free(d);
+}
+
 /* The root over the leaves. */
 static void combine(uint8_t (*leaves)[32], size_t n, uint8_t root[32])
 {
@@ -154,8 +197,7 @@ void dn_stateroot_full(const struct dn_chain *c, uint8_t root[32])
 	for (size_t i = 0; i < c->nsubnets; i++) {
 		hash_part(&e, &st, c, c->subnets[i], NULL, dn_chain_encode_subnet_head,
 			  leaves[k++]);
-		hash_part(&e, &st, c, c->subnets[i], NULL, dn_chain_encode_subnet_neurons,
-			  leaves[k++]);
+		hash_neurons_full(&e, &st, c->subnets[i], leaves[k++]);
 	}
 	combine(leaves, n, root);
 	free(leaves);
@@ -239,9 +281,13 @@ void dn_stateroot_compute(struct dn_stateroot *r, const struct dn_chain *c, uint
 	}
 	hash_part(&r->enc, st, c, NULL, dn_chain_encode_claims, NULL, r->leaves[k++]);
 
-	/* subnets: heads always, neurons when their counter moved */
+	/* subnets: heads always, neurons by their change counters */
 	if (c->nsubnets != r->nsn) {
-		r->sn = xreallocarray(r->sn, c->nsubnets, sizeof(*r->sn));
+		for (size_t i = 0; i < r->nsn; i++) {
+			free(r->sn[i].uid_gen);
+			free(r->sn[i].uid_digest);
+		}
+		r->sn = xreallocarray(r->sn, c->nsubnets ? c->nsubnets : 1, sizeof(*r->sn));
 		memset(r->sn, 0, c->nsubnets * sizeof(*r->sn));
 		r->nsn = c->nsubnets;
 	}
@@ -249,14 +295,33 @@ void dn_stateroot_compute(struct dn_stateroot *r, const struct dn_chain *c, uint
 		const struct dn_subnet *s = c->subnets[i];
 		struct subnet_entry *se = &r->sn[i];
 		hash_part(&r->enc, st, c, s, NULL, dn_chain_encode_subnet_head, r->leaves[k++]);
-		if (se->s != s || se->netuid != s->netuid || se->gen != s->gen || se->n != s->n) {
-			se->netuid = s->netuid;
-			se->s = s;
-			se->gen = s->gen;
-			se->n = s->n;
-			hash_part(&r->enc, st, c, s, NULL, dn_chain_encode_subnet_neurons,
-				  se->digest);
+		bool all =
+			se->s != s || se->netuid != s->netuid || se->gen != s->gen || se->n != s->n;
+		if (s->n > se->cap) {
+			se->uid_gen = xreallocarray(se->uid_gen, s->n, sizeof(*se->uid_gen));
+			se->uid_digest = xreallocarray(se->uid_digest, s->n, 32);
+			se->cap = s->n;
 		}
+		bool changed = all;
+		for (uint32_t u = 0; u < s->n; u++) {
+			if (!all && se->uid_gen[u] == s->uid_gen[u])
+				continue;
+			hash_neuron(&r->enc, st, s, u, se->uid_digest[u]);
+			se->uid_gen[u] = s->uid_gen[u];
+			changed = true;
+		}
+		if (all || se->commits_gen != s->commits_gen) {
+			hash_part(&r->enc, st, c, s, NULL, dn_chain_encode_subnet_commits,
+				  se->commits_digest);
+			se->commits_gen = s->commits_gen;
+			changed = true;
+		}
+		if (changed)
+			neurons_digest(s->n, se->uid_digest, se->commits_digest, se->digest);
+		se->netuid = s->netuid;
+		se->s = s;
+		se->gen = s->gen;
+		se->n = s->n;
 		memcpy(r->leaves[k++], se->digest, 32);
 	}
 	combine(r->leaves, n, root);

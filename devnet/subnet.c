@@ -101,6 +101,7 @@ void dn_subnet_free(struct dn_subnet *s)
 	free(s->active);
 	free(s->emission);
 	free(s->axon);
+	free(s->uid_gen);
 	free(s->commits);
 	free(s->commit_ws);
 	dn_epoch_free(s->ews);
@@ -139,9 +140,11 @@ void dn_subnet_reserve(struct dn_subnet *s, uint32_t need)
 	GROW(s->emission, c);
 	GROW(s->axon, c);
 	GROW(s->commit_ws, c);
+	GROW(s->uid_gen, c);
 	for (uint32_t u = s->cap; u < c; u++) {
 		dn_row16_init(&s->weights[u]);
 		dn_row16_init(&s->bonds[u]);
+		s->uid_gen[u] = 0;
 	}
 	s->cap = c;
 }
@@ -273,7 +276,7 @@ void dn_subnet_set_commits(struct dn_subnet *s, uint32_t hotkey, const struct dn
 {
 	if (n > DN_SUBNET_MAX_COMMITS)
 		n = DN_SUBNET_MAX_COMMITS;
-	dn_subnet_touch(s);
+	dn_subnet_touch_commits(s);
 	uint32_t i = commit_pos(s, hotkey);
 	bool present = i < s->ncommits && s->commits[i].hotkey == hotkey;
 	if (n == 0) {

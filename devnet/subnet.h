@@ -170,14 +170,20 @@ struct dn_subnet {
 
 	struct dn_subnet_ledger ledger;
 	struct dn_epoch *ews; /* the epoch's workspace (no state) */
-	/* not state: bumped by every change of the neurons (dn_subnet_touch),
-	 * so that the state root rehashes them only then */
-	uint64_t gen;
+	/* not state: change counters, so that the state root rehashes only
+	 * what changed (devnet/stateroot.h): gen for changes of any or all
+	 * neurons, uid_gen[u] for one neuron, commits_gen for WeightCommits */
+	uint64_t gen, commits_gen;
+	uint64_t *uid_gen; /* [cap] */
 };
 
-/* Marks the neurons changed: whoever writes a neuron's fields (axons and
- * weight commits included) calls it. */
+/* Marks the neurons changed: whoever writes neuron fields of several uids
+ * (or changes n) calls it; dn_subnet_touch_uid when only uid u changed
+ * (its weights row, last update or axon); dn_subnet_touch_commits for the
+ * weight commits. */
 static inline void dn_subnet_touch(struct dn_subnet *s) { s->gen++; }
+static inline void dn_subnet_touch_uid(struct dn_subnet *s, uint32_t u) { s->uid_gen[u]++; }
+static inline void dn_subnet_touch_commits(struct dn_subnet *s) { s->commits_gen++; }
 
 /* subtensor init_new_network(netuid, tempo) at block `now`, for a subnet
  * about to be registered: n = 0, the schedule with its stagger, the

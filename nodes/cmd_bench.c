@@ -29,6 +29,10 @@ static const char usage[] =
 	"           validators each): empty blocks and blocks of 100 signed\n"
 	"           extrinsics, built by an author and imported by a second node;\n"
 	"           the state root's cost per block (--blocks N per phase)\n"
+	"  sim      a simulated day (7,200 blocks, or --blocks) of\n"
+	"           fixtures/mainnet-scale.ini (or --scenario FILE) through the\n"
+	"           runner of 'taodev sim', store on: blocks per second, seconds per\n"
+	"           simulated day, and where the time went\n"
 	"\n"
 	"Options:\n"
 	"  --json         one JSON array of result objects instead of a table\n"
@@ -36,6 +40,7 @@ static const char usage[] =
 	"  --seconds S    length of one run in seconds (default 0.25)\n"
 	"  --blocks N     blocks per phase of 'chain' (default 100)\n"
 	"  --subnets N    subnets of 'chain' (default 128)\n"
+	"  --scenario F   the scenario of 'sim' (default fixtures/mainnet-scale.ini)\n"
 	"  -h, --help     show this help\n";
 
 double nd_bench_now(void)
@@ -242,6 +247,7 @@ static const struct {
 } benches[] = {
 	{"epoch", bench_epoch},
 	{"chain", nd_bench_chain},
+	{"sim", nd_bench_sim},
 };
 
 static int run(int argc, char **argv)
@@ -252,6 +258,7 @@ static int run(int argc, char **argv)
 		{"seconds", required_argument, NULL, 's'},
 		{"blocks", required_argument, NULL, 'b'},
 		{"subnets", required_argument, NULL, 'n'},
+		{"scenario", required_argument, NULL, 'f'},
 		{"help", no_argument, NULL, 'h'},
 		{0, 0, 0, 0},
 	};
@@ -278,6 +285,7 @@ static int run(int argc, char **argv)
 			break;
 		case 'b':
 			o.blocks = strtol(optarg, &end, 10);
+			o.blocks_given = true;
 			if (*end || o.blocks < 1 || o.blocks > 1000000)
 				return nd_usage_error(
 					&nd_cmd_bench,
@@ -292,18 +300,20 @@ static int run(int argc, char **argv)
 					"--subnets takes a number from 1 to 1024, not '%s'",
 					optarg);
 			break;
+		case 'f': o.scenario = optarg; break;
 		case 'h': return ND_EXIT_OK;
 		default: return ND_EXIT_USAGE;
 		}
 	}
 	if (optind >= argc)
-		return nd_usage_error(&nd_cmd_bench, "which benchmark? (epoch, chain)");
+		return nd_usage_error(&nd_cmd_bench, "which benchmark? (epoch, chain, sim)");
 	if (argc - optind > 1)
 		return nd_usage_error(&nd_cmd_bench, "one benchmark at a time");
 	for (size_t i = 0; i < sizeof(benches) / sizeof(benches[0]); i++)
 		if (strcmp(argv[optind], benches[i].name) == 0)
 			return benches[i].run(&o);
-	return nd_usage_error(&nd_cmd_bench, "unknown benchmark '%s' (epoch, chain)", argv[optind]);
+	return nd_usage_error(&nd_cmd_bench, "unknown benchmark '%s' (epoch, chain, sim)",
+			      argv[optind]);
 }
 
 const struct nd_command nd_cmd_bench = {

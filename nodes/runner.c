@@ -356,9 +356,14 @@ static int author(struct run *R, struct nd_run_result *res)
 	while (status == ND_EXIT_OK && R->c->block < R->until && !stop_requested) {
 		if ((status = name_churn(R, R->c->block + 1)))
 			break;
+		double a0 = nd_bench_now();
 		size_t n = nd_agents_block(R->agents, R->c, &pool, &cap);
+		double a1 = nd_bench_now();
 		struct dn_chain_err err;
 		int rc = dn_block_build(R->c, R->r, author_key, pool, n, &b, NULL, &ev, &err);
+		double a2 = nd_bench_now();
+		res->t_agents += a1 - a0;
+		res->t_blocks += a2 - a1;
 		for (size_t i = 0; i < n; i++)
 			dn_extrinsic_release(&pool[i]);
 		if (rc) {
@@ -383,8 +388,9 @@ static int author(struct run *R, struct nd_run_result *res)
 				status = store_fail(R, "cannot commit");
 				break;
 			}
-			last_commit = now;
+			last_commit = now = nd_bench_now();
 		}
+		res->t_store += now - a2;
 		if (o->progress && now - last_progress >= 0.2) {
 			double rate = (double)(R->c->block - first) / (now - t0);
 			double eta = rate > 0 ? (double)(R->until - R->c->block) / rate : 0;
@@ -557,6 +563,7 @@ int nd_run(const struct nd_run_opts *o, struct nd_run_result *res)
 			status = ND_EXIT_USAGE;
 		}
 	}
+	res->t_setup = nd_bench_now() - t0;
 	if (!status) {
 		struct sigaction sa = {.sa_handler = on_signal};
 		sigemptyset(&sa.sa_mask);
@@ -568,11 +575,13 @@ int nd_run(const struct nd_run_opts *o, struct nd_run_result *res)
 		sigaction(SIGTERM, &old_term, NULL);
 	}
 	if (!status && !res->interrupted) {
+		double e0 = nd_bench_now();
 		res->nverdicts = R.scn->nexpects;
 		res->verdicts =
 			xcalloc(res->nverdicts ? res->nverdicts : 1, sizeof(*res->verdicts));
 		res->failed = nd_expect_eval(R.st, R.scn->expects, R.scn->nexpects, res->verdicts);
 		res->summary = summarize(&R);
+		res->t_expect = nd_bench_now() - e0;
 	}
 	if (R.c) {
 		res->block = R.c->block;

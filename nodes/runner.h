@@ -52,6 +52,12 @@ struct nd_run_result {
 	struct nd_verdict *verdicts; /* one per assertion, evaluated at the end */
 	size_t failed; /* assertions that did not pass */
 	char *summary; /* the per-subnet and per-group table (malloc'ed) */
+	/* where the time went, seconds */
+	double t_setup; /* scenario, genesis (keys), store, resume */
+	double t_agents; /* the participants' extrinsics (signing included) */
+	double t_blocks; /* dn_block_build: on_initialize, extrinsics, state root */
+	double t_store; /* recording blocks, snapshots and commits */
+	double t_expect; /* the assertions */
 };
 
 /* 0 (ND_EXIT_OK: the run went to its end; the assertions' verdicts are in
