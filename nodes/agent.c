@@ -302,14 +302,20 @@ static void reveal(struct nd_agents *a, const struct dn_subnet *sub, size_t g, u
 	const struct dn_scn_group *vg = &a->w->validators[g];
 	const struct dn_scn_member *m = &vg->m[k];
 	const struct dn_commit_queue *q = dn_subnet_commits(sub, m->hotkey);
-	if (!q || !dn_schedule_should_run(&a->c->p.sched, &sub->em.sched, a->b))
+	if (!q)
 		return;
-	uint64_t epoch = sub->em.sched.epoch_index + 1; /* the chain's, after on_initialize */
+	/* current_epoch_with_lookahead as the reveal will see it: an epoch
+	 * slot that fires this block counts (dn_subnet_epoch_now) */
+	bool first = dn_schedule_should_run(&a->c->p.sched, &sub->em.sched, a->b);
+	uint64_t epoch = sub->em.sched.epoch_index + first;
 	uint32_t n = sub->n;
 	vectors(a, n);
 	for (uint32_t j = 0; j < q->n; j++) {
 		const struct dn_weight_commit *wc = &q->c[j];
-		if (wc->epoch + sub->hp.reveal_period_epochs != epoch)
+		uint64_t period = sub->hp.reveal_period_epochs;
+		/* the first block of the reveal epoch; with RevealPeriodEpochs 0
+		 * (reveal in the commit's epoch) the block after the commit */
+		if (wc->epoch + period != epoch || (!first && (period || a->b != wc->block + 1)))
 			continue;
 		uint64_t bc = wc->block;
 		enum dn_validator_behaviour as = acting_as(a, sub, g, k, bc);

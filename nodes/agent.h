@@ -30,8 +30,9 @@
  *              hash of (weights, salt) with the salt drawn from (seed,
  *              validator, commit block). At the first block of the reveal
  *              epoch (the block whose on_initialize consumes the epoch
- *              slot, so the chain sees commit epoch + RevealPeriodEpochs)
- *              each of its commits in WeightCommits is revealed: the
+ *              slot, so the chain sees commit epoch + RevealPeriodEpochs;
+ *              with RevealPeriodEpochs 0 the block after the commit) each
+ *              of its commits in WeightCommits is revealed: the
  *              weights are derived again at the commit's block over the
  *              uids whose hotkey registered before it (BlockAtRegistration),
  *              trying the subnet's size at the commit and, for one uid
