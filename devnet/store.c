@@ -3,6 +3,7 @@
  * docs/store.md, which must follow every change of the SQL below).
  */
 #include <errno.h>
+#include <jansson.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -172,12 +173,6 @@ static const char *const truncate_sql[] = {
 	"DELETE FROM snapshots WHERE block > ?1",  "DELETE FROM accounts WHERE first_block > ?1",
 };
 
-/* A growable text buffer (JSON details and arguments). */
-struct sbuf {
-	char *p;
-	size_t len, cap;
-};
-
 struct dn_store {
 	sqlite3 *db;
 	char *path;
@@ -185,7 +180,6 @@ struct dn_store {
 	sqlite3_stmt *s[S_COUNT];
 	uint64_t naccounts; /* accounts stored: indices below this */
 	struct dn_enc enc; /* encodings (block bodies, snapshots), reused */
-	struct sbuf js; /* JSON text, reused */
 	/* dn_store_query's gate: the authorizer stays installed (setting one
 	 * expires every prepared statement) and only acts while guard is set */
 	bool guard;
@@ -209,35 +203,6 @@ const char *dn_store_strerror(int err)
 }
 
 /* ---- helpers ----------------------------------------------------------- */
-
-static void sb_reset(struct sbuf *b)
-{
-	b->len = 0;
-	if (b->p)
-		b->p[0] = 0;
-}
-
-static void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_printf(struct sbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(b->p ? b->p + b->len : NULL, b->p ? b->cap - b->len : 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		abort();
-	if (b->len + (size_t)n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		while (cap < b->len + (size_t)n + 1)
-			cap *= 2;
-		b->p = xrealloc(b->p, cap);
-		b->cap = cap;
-		va_start(ap, fmt);
-		vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
-		va_end(ap);
-	}
-	b->len += (size_t)n;
-}
 
 static void set_msg(char *buf, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -565,7 +530,6 @@ void dn_store_close(struct dn_store *st)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close(st->db);
 	dn_enc_release(&st->enc);
-	free(st->js.p);
 	free(st->path);
 	free(st);
 }
@@ -669,73 +633,110 @@ static int put_issuance(struct dn_store *st, uint64_t number, const struct dn_ch
 	return exec(st, s, "inserting issuance");
 }
 
-static void json_key(struct sbuf *b, const char *name, const uint8_t key[32])
+/* ---- JSON (jansson) ---------------------------------------------------- */
+
+/* Sets o[name] = v, taking v; a NULL v (jansson out of memory) aborts, as
+ * xalloc does. */
+static void jset(json_t *o, const char *name, json_t *v)
+{
+	if (!o || json_object_set_new(o, name, v))
+		abort();
+}
+
+/* A u64 as a JSON number; above INT64_MAX (jansson's json_int_t is
+ * signed) as a string of its decimal digits, e.g. u64::MAX as
+ * "18446744073709551615". */
+static json_t *ju64(uint64_t v)
+{
+	if (v <= INT64_MAX)
+		return json_integer((json_int_t)v);
+	char d[24];
+	snprintf(d, sizeof(d), "%llu", (unsigned long long)v);
+	return json_string(d);
+}
+
+static void jset_u64(json_t *o, const char *name, uint64_t v) { jset(o, name, ju64(v)); }
+
+static void jset_key(json_t *o, const char *name, const uint8_t key[32])
 {
 	char addr[DN_SS58_MAX];
 	ss58(key, addr);
-	sb_printf(b, ",\"%s\":\"%s\"", name, addr);
+	jset(o, name, json_string(addr));
 }
 
-static void json_vec(struct sbuf *b, const char *name, const uint16_t *v, uint32_t n)
+static void jset_vec(json_t *o, const char *name, const uint16_t *v, uint32_t n)
 {
-	sb_printf(b, ",\"%s\":[", name);
+	json_t *a = json_array();
 	for (uint32_t i = 0; i < n; i++)
-		sb_printf(b, "%s%u", i ? "," : "", (unsigned)v[i]);
-	sb_printf(b, "]");
+		if (!a || json_array_append_new(a, json_integer(v[i])))
+			abort();
+	jset(o, name, a);
 }
 
-#define LIMIT_FMT ",\"limit_price\":%llu,\"allow_partial\":%s"
+/* The object as compact JSON text, keys in insertion order; takes o. The
+ * caller frees the text. */
+static char *jtext(json_t *o)
+{
+	char *t = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	if (!t)
+		abort();
+	return t;
+}
+
+static void jset_limit(json_t *o, const struct dn_call *c)
+{
+	jset_u64(o, "limit_price", c->limit_price);
+	jset(o, "allow_partial", json_boolean(c->allow_partial));
+}
 
 /* The call's fields (its kind's, as extrinsic.h lists them) as a JSON
- * object: keys as SS58 addresses, amounts in rao. */
-static void call_args(struct sbuf *b, const struct dn_call *c)
+ * object: keys as SS58 addresses, amounts in rao. The caller frees it. */
+static char *call_args(const struct dn_call *c)
 {
-	/* every field is written with a leading comma; the first one's is
-	 * dropped at the end */
-	sb_reset(b);
-	sb_printf(b, "{");
+	json_t *o = json_object();
 	switch (c->kind) {
 	case DN_CALL_TRANSFER:
 	case DN_CALL_TRANSFER_KEEP_ALIVE:
-		json_key(b, "dest", c->dest);
-		sb_printf(b, ",\"amount\":%llu", (unsigned long long)c->amount);
+		jset_key(o, "dest", c->dest);
+		jset_u64(o, "amount", c->amount);
 		break;
 	case DN_CALL_ADD_STAKE:
 	case DN_CALL_REMOVE_STAKE:
 	case DN_CALL_ADD_STAKE_LIMIT:
 	case DN_CALL_REMOVE_STAKE_LIMIT:
-		json_key(b, "hotkey", c->hotkey);
-		sb_printf(b, ",\"netuid\":%u,\"amount\":%llu", c->netuid,
-			  (unsigned long long)c->amount);
+		jset_key(o, "hotkey", c->hotkey);
+		jset_u64(o, "netuid", c->netuid);
+		jset_u64(o, "amount", c->amount);
 		if (c->kind == DN_CALL_ADD_STAKE_LIMIT || c->kind == DN_CALL_REMOVE_STAKE_LIMIT)
-			sb_printf(b, LIMIT_FMT, (unsigned long long)c->limit_price,
-				  c->allow_partial ? "true" : "false");
+			jset_limit(o, c);
 		break;
 	case DN_CALL_MOVE_STAKE:
-		json_key(b, "hotkey", c->hotkey);
-		json_key(b, "dest_hotkey", c->hotkey2);
-		sb_printf(b, ",\"netuid\":%u,\"dest_netuid\":%u,\"amount\":%llu", c->netuid,
-			  c->netuid2, (unsigned long long)c->amount);
+		jset_key(o, "hotkey", c->hotkey);
+		jset_key(o, "dest_hotkey", c->hotkey2);
+		jset_u64(o, "netuid", c->netuid);
+		jset_u64(o, "dest_netuid", c->netuid2);
+		jset_u64(o, "amount", c->amount);
 		break;
 	case DN_CALL_SWAP_STAKE:
 	case DN_CALL_SWAP_STAKE_LIMIT:
-		json_key(b, "hotkey", c->hotkey);
-		sb_printf(b, ",\"netuid\":%u,\"dest_netuid\":%u,\"amount\":%llu", c->netuid,
-			  c->netuid2, (unsigned long long)c->amount);
+		jset_key(o, "hotkey", c->hotkey);
+		jset_u64(o, "netuid", c->netuid);
+		jset_u64(o, "dest_netuid", c->netuid2);
+		jset_u64(o, "amount", c->amount);
 		if (c->kind == DN_CALL_SWAP_STAKE_LIMIT)
-			sb_printf(b, LIMIT_FMT, (unsigned long long)c->limit_price,
-				  c->allow_partial ? "true" : "false");
+			jset_limit(o, c);
 		break;
 	case DN_CALL_INCREASE_TAKE:
 	case DN_CALL_DECREASE_TAKE:
-		json_key(b, "hotkey", c->hotkey);
-		sb_printf(b, ",\"take\":%u", c->take);
+		jset_key(o, "hotkey", c->hotkey);
+		jset_u64(o, "take", c->take);
 		break;
-	case DN_CALL_REGISTER_NETWORK: json_key(b, "hotkey", c->hotkey); break;
-	case DN_CALL_START_CALL: sb_printf(b, ",\"netuid\":%u", c->netuid); break;
+	case DN_CALL_REGISTER_NETWORK: jset_key(o, "hotkey", c->hotkey); break;
+	case DN_CALL_START_CALL: jset_u64(o, "netuid", c->netuid); break;
 	case DN_CALL_BURNED_REGISTER:
-		sb_printf(b, ",\"netuid\":%u", c->netuid);
-		json_key(b, "hotkey", c->hotkey);
+		jset_u64(o, "netuid", c->netuid);
+		jset_key(o, "hotkey", c->hotkey);
 		break;
 	case DN_CALL_SERVE_AXON: {
 		/* IPv4 dotted, IPv6 as the u128's hex (JSON numbers stop at 2^53) */
@@ -748,43 +749,43 @@ static void call_args(struct sbuf *b, const struct dn_call *c)
 		else
 			snprintf(ip, sizeof(ip), "0x%016llx%016llx", (unsigned long long)hi,
 				 (unsigned long long)lo);
-		sb_printf(b,
-			  ",\"netuid\":%u,\"version\":%u,\"ip\":\"%s\",\"port\":%u,\"ip_type\":%u,"
-			  "\"protocol\":%u",
-			  c->netuid, c->axon.version, ip, c->axon.port, c->axon.ip_type,
-			  c->axon.protocol);
+		jset_u64(o, "netuid", c->netuid);
+		jset_u64(o, "version", c->axon.version);
+		jset(o, "ip", json_string(ip));
+		jset_u64(o, "port", c->axon.port);
+		jset_u64(o, "ip_type", c->axon.ip_type);
+		jset_u64(o, "protocol", c->axon.protocol);
 		break;
 	}
 	case DN_CALL_SET_WEIGHTS:
 	case DN_CALL_REVEAL_WEIGHTS:
-		sb_printf(b, ",\"netuid\":%u", c->netuid);
-		json_vec(b, "uids", c->uids, c->nuids);
-		json_vec(b, "values", c->values, c->nvalues);
+		jset_u64(o, "netuid", c->netuid);
+		jset_vec(o, "uids", c->uids, c->nuids);
+		jset_vec(o, "values", c->values, c->nvalues);
 		if (c->kind == DN_CALL_REVEAL_WEIGHTS)
-			json_vec(b, "salt", c->salt, c->nsalt);
-		sb_printf(b, ",\"version_key\":%llu", (unsigned long long)c->version_key);
+			jset_vec(o, "salt", c->salt, c->nsalt);
+		jset_u64(o, "version_key", c->version_key);
 		break;
 	case DN_CALL_COMMIT_WEIGHTS: {
-		char hex[65];
-		sodium_bin2hex(hex, sizeof(hex), c->hash, 32);
-		sb_printf(b, ",\"netuid\":%u,\"hash\":\"0x%s\"", c->netuid, hex);
+		char hex[67] = "0x";
+		sodium_bin2hex(hex + 2, sizeof(hex) - 2, c->hash, 32);
+		jset_u64(o, "netuid", c->netuid);
+		jset(o, "hash", json_string(hex));
 		break;
 	}
 	case DN_CALL_SET_HPARAM:
-		sb_printf(b, ",\"netuid\":%u,\"hparam\":\"%s\",\"value\":%lld", c->netuid,
-			  dn_hparam_name(c->hparam), (long long)c->value);
+		jset_u64(o, "netuid", c->netuid);
+		jset(o, "hparam", json_string(dn_hparam_name(c->hparam)));
+		jset(o, "value", json_integer(c->value));
 		break;
 	case DN_CALL_SET_ALPHA_VALUES:
-		sb_printf(b, ",\"netuid\":%u,\"alpha_low\":%u,\"alpha_high\":%u", c->netuid,
-			  c->alpha_low, c->alpha_high);
+		jset_u64(o, "netuid", c->netuid);
+		jset_u64(o, "alpha_low", c->alpha_low);
+		jset_u64(o, "alpha_high", c->alpha_high);
 		break;
 	default: break;
 	}
-	sb_printf(b, "}");
-	if (b->p[1] == ',') {
-		memmove(b->p + 1, b->p + 2, b->len - 1);
-		b->len--;
-	}
+	return jtext(o);
 }
 
 static int put_extrinsics(struct dn_store *st, const struct dn_block *b, const struct dn_chain *c,
@@ -801,7 +802,7 @@ static int put_extrinsics(struct dn_store *st, const struct dn_block *b, const s
 			xe = &ev->xt[j];
 		uint8_t h[32];
 		dn_extrinsic_hash(x, h);
-		call_args(&st->js, &x->call);
+		char *args = call_args(&x->call);
 		for (int k = 1; k <= 14; k++)
 			sqlite3_bind_null(s, k);
 		bind_u64(s, 1, b->h.number);
@@ -814,7 +815,7 @@ static int put_extrinsics(struct dn_store *st, const struct dn_block *b, const s
 		bind_account(s, 4, signer);
 		bind_u64(s, 5, x->nonce);
 		bind_text(s, 6, dn_call_name(x->call.kind));
-		bind_text(s, 7, st->js.p);
+		bind_text(s, 7, args);
 		if (xe) {
 			bind_i64(s, 8, xe->code);
 			if (xe->code) {
@@ -829,6 +830,7 @@ static int put_extrinsics(struct dn_store *st, const struct dn_block *b, const s
 				bind_u64(s, 14, xe->uid);
 		}
 		int rc = exec(st, s, "inserting an extrinsic");
+		free(args);
 		if (rc)
 			return rc;
 	}
@@ -927,26 +929,29 @@ static int put_event(struct dn_store *st, uint64_t number, uint64_t *seq, const 
 static int put_epoch_event(struct dn_store *st, uint64_t number, uint64_t *seq,
 			   const struct dn_epoch_event *e)
 {
-	struct sbuf *b = &st->js;
-	sb_reset(b);
-	sb_printf(b, "{\"outcome\":\"%s\"", outcome_name(e->outcome));
-	if (e->outcome == DN_SCHEDULE_RUN)
-		sb_printf(b,
-			  ",\"server\":%llu,\"validator\":%llu,\"root\":%llu,\"owner_cut\":%llu,"
-			  "\"incentive_sum\":%llu,\"validator_pool\":%llu,\"root_pool\":%llu,"
-			  "\"staked\":%llu,\"claimable\":%llu,\"burned\":%llu,\"recycled\":%llu,"
-			  "\"undistributed\":%lld,\"miner_burned\":%.17g",
-			  (unsigned long long)e->server, (unsigned long long)e->validator,
-			  (unsigned long long)e->root, (unsigned long long)e->owner_cut,
-			  (unsigned long long)e->incentive_sum,
-			  (unsigned long long)e->validator_pool, (unsigned long long)e->root_pool,
-			  (unsigned long long)e->staked, (unsigned long long)e->claimable,
-			  (unsigned long long)e->burned, (unsigned long long)e->recycled,
-			  (long long)e->undistributed, u96f32(e->miner_burned));
-	sb_printf(b, "}");
+	json_t *o = json_object();
+	jset(o, "outcome", json_string(outcome_name(e->outcome)));
+	if (e->outcome == DN_SCHEDULE_RUN) {
+		jset_u64(o, "server", e->server);
+		jset_u64(o, "validator", e->validator);
+		jset_u64(o, "root", e->root);
+		jset_u64(o, "owner_cut", e->owner_cut);
+		jset_u64(o, "incentive_sum", e->incentive_sum);
+		jset_u64(o, "validator_pool", e->validator_pool);
+		jset_u64(o, "root_pool", e->root_pool);
+		jset_u64(o, "staked", e->staked);
+		jset_u64(o, "claimable", e->claimable);
+		jset_u64(o, "burned", e->burned);
+		jset_u64(o, "recycled", e->recycled);
+		jset(o, "undistributed", json_integer(e->undistributed));
+		jset(o, "miner_burned", json_real(u96f32(e->miner_burned)));
+	}
+	char *detail = jtext(o);
 	uint64_t drained = e->server + e->validator + e->root + e->owner_cut;
-	return put_event(st, number, seq, "epoch", e->netuid, DN_CHAIN_NONE, DN_CHAIN_NONE, drained,
-			 b->p);
+	int rc = put_event(st, number, seq, "epoch", e->netuid, DN_CHAIN_NONE, DN_CHAIN_NONE,
+			   drained, detail);
+	free(detail);
+	return rc;
 }
 
 static int put_events(struct dn_store *st, uint64_t number, const struct dn_block_events *ev)
@@ -972,11 +977,13 @@ static int put_events(struct dn_store *st, uint64_t number, const struct dn_bloc
 	}
 	for (size_t i = 0; i < ev->nclaims && !rc; i++) {
 		const struct dn_claim_event *cl = &ev->claims[i];
-		char detail[80];
-		snprintf(detail, sizeof(detail), "{\"swap\":%s,\"tao\":%llu}",
-			 cl->swap ? "true" : "false", (unsigned long long)cl->tao);
+		json_t *o = json_object();
+		jset(o, "swap", json_boolean(cl->swap));
+		jset_u64(o, "tao", cl->tao);
+		char *detail = jtext(o);
 		rc = put_event(st, number, &seq, "root_claim", cl->netuid, cl->hotkey, cl->coldkey,
 			       cl->alpha, detail);
+		free(detail);
 	}
 	return rc;
 }

@@ -4,14 +4,11 @@
  * (dn_chain_check) must hold after every operation and every block.
  */
 #include "devnet/chain.h"
-#include "devnet/codec.h"
 #include "devnet/ops.h"
+#include "tests/devnet/opschain.h"
 #include "tests/tap.h"
 
-#include <stdio.h>
 #include <string.h>
-
-#define TAO 1000000000ULL
 
 enum { ALICE, BOB, AUTHOR, HA, HB, CHARLIE, HC, HD, NACC };
 
@@ -26,11 +23,7 @@ static struct dn_chain *make_chain(void)
 	static struct dn_chain_params p;
 	dn_chain_params_default(&p);
 	p.network_rate_limit = 10;
-	for (int i = 0; i < NACC; i++) {
-		memset(acc[i].key, 0, 32);
-		acc[i].key[0] = (uint8_t)(0x10 + i);
-		acc[i].free = 0;
-	}
+	opschain_accounts(acc, NACC, 0x10);
 	acc[ALICE].free = 1000000 * TAO;
 	acc[BOB].free = 10000 * TAO;
 	acc[CHARLIE].free = 5 * TAO;
@@ -57,60 +50,14 @@ static struct dn_chain *make_chain(void)
 			       .subnets = sn,
 			       .nstakes = 3,
 			       .stakes = st};
-	struct dn_chain_err ce;
-	struct dn_chain *ch = dn_chain_new(&g, &ce);
-	if (!ch)
-		diag("genesis: %s", ce.msg);
-	return ch;
+	return opschain_new(&g);
 }
 
-static struct dn_enc before, after;
-
-static void snap(void)
-{
-	dn_enc_reset(&before);
-	dn_chain_encode(c, &before);
-}
-
-static bool unchanged(void)
-{
-	dn_enc_reset(&after);
-	dn_chain_encode(c, &after);
-	return before.len == after.len && memcmp(before.buf, after.buf, before.len) == 0;
-}
-
-static void check(const char *what)
-{
-	struct dn_chain_err ce;
-	int rc = dn_chain_check(c, &ce);
-	ok(rc == 0, "invariants hold after %s%s%s", what, rc ? ": " : "", rc ? ce.msg : "");
-}
-
-/* An operation that must fail with `code` and change nothing. */
-#define FAILS(call, want, what)                                                           \
-	do {                                                                              \
-		snap();                                                                   \
-		int rc_ = (call);                                                         \
-		ok(rc_ == (want) && e.code == (want) && unchanged(), "%s: %s (%s)", what, \
-		   dn_ops_strerror(want), rc_ ? e.msg : "succeeded");                     \
-	} while (0)
-
-#define SUCCEEDS(call, what)                                                     \
-	do {                                                                     \
-		int rc_ = (call);                                                \
-		ok(rc_ == 0, "%s%s%s", what, rc_ ? ": " : "", rc_ ? e.msg : ""); \
-		check(what);                                                     \
-	} while (0)
-
+/* Steps n blocks; the invariants must hold after them. */
 static void step(int n)
 {
-	struct dn_chain_err ce;
-	for (int i = 0; i < n; i++)
-		if (dn_chain_step(c, NULL, &ce)) {
-			diag("step: %s", ce.msg);
-			break;
-		}
-	check("blocks");
+	opschain_step(c, n);
+	opschain_check(c, "blocks");
 }
 
 static uint64_t fr(int i) { return c->acct[dn_chain_account(c, K(i))].free; }
@@ -489,8 +436,6 @@ static void test_hparams(void)
 
 int main(void)
 {
-	dn_enc_init(&before);
-	dn_enc_init(&after);
 	tap_plan(192);
 	c = make_chain();
 	if (!c) {
@@ -508,8 +453,6 @@ int main(void)
 	test_burned_register();
 	test_set_weights();
 	test_hparams();
-	dn_chain_free(c);
-	dn_enc_release(&before);
-	dn_enc_release(&after);
+	opschain_free(c);
 	return tap_done();
 }

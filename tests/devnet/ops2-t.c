@@ -6,14 +6,12 @@
  * unchanged, and the invariants (dn_chain_check) hold throughout.
  */
 #include "devnet/chain.h"
-#include "devnet/codec.h"
 #include "devnet/ops.h"
 #include "devnet/pool.h"
+#include "tests/devnet/opschain.h"
 #include "tests/tap.h"
 
 #include <string.h>
-
-#define TAO 1000000000ULL
 
 enum { ALICE, BOB, AUTHOR, HA, HB, HC, HD, NACC };
 
@@ -31,11 +29,7 @@ static struct dn_chain *make_chain(void)
 {
 	static struct dn_chain_params p;
 	dn_chain_params_default(&p);
-	for (int i = 0; i < NACC; i++) {
-		memset(acc[i].key, 0, 32);
-		acc[i].key[0] = (uint8_t)(0x20 + i);
-		acc[i].free = 0;
-	}
+	opschain_accounts(acc, NACC, 0x20);
 	acc[ALICE].free = 1000000 * TAO;
 	acc[BOB].free = 10000 * TAO;
 	static const struct dn_genesis_hotkey hk[] = {{HA, ALICE, 0}, {HB, BOB, 0}, {HC, BOB, 0}};
@@ -64,58 +58,7 @@ static struct dn_chain *make_chain(void)
 			       .neurons = nr,
 			       .nstakes = 4,
 			       .stakes = st};
-	struct dn_chain_err ce;
-	struct dn_chain *ch = dn_chain_new(&g, &ce);
-	if (!ch)
-		diag("genesis: %s", ce.msg);
-	return ch;
-}
-
-static struct dn_enc before, after;
-
-static void snap(void)
-{
-	dn_enc_reset(&before);
-	dn_chain_encode(c, &before);
-}
-
-static bool unchanged(void)
-{
-	dn_enc_reset(&after);
-	dn_chain_encode(c, &after);
-	return before.len == after.len && memcmp(before.buf, after.buf, before.len) == 0;
-}
-
-static void check(const char *what)
-{
-	struct dn_chain_err ce;
-	int rc = dn_chain_check(c, &ce);
-	ok(rc == 0, "invariants hold after %s%s%s", what, rc ? ": " : "", rc ? ce.msg : "");
-}
-
-#define FAILS(call, want, what)                                                           \
-	do {                                                                              \
-		snap();                                                                   \
-		int rc_ = (call);                                                         \
-		ok(rc_ == (want) && e.code == (want) && unchanged(), "%s: %s (%s)", what, \
-		   dn_ops_strerror(want), rc_ ? e.msg : "succeeded");                     \
-	} while (0)
-
-#define SUCCEEDS(call, what)                                                     \
-	do {                                                                     \
-		int rc_ = (call);                                                \
-		ok(rc_ == 0, "%s%s%s", what, rc_ ? ": " : "", rc_ ? e.msg : ""); \
-		check(what);                                                     \
-	} while (0)
-
-static void step(int n)
-{
-	struct dn_chain_err ce;
-	for (int i = 0; i < n; i++)
-		if (dn_chain_step(c, NULL, &ce)) {
-			diag("step: %s", ce.msg);
-			break;
-		}
+	return opschain_new(&g);
 }
 
 static uint64_t epoch_now(const struct dn_subnet *s)
@@ -127,7 +70,7 @@ static uint64_t epoch_now(const struct dn_subnet *s)
 static bool step_to_epoch(const struct dn_subnet *s, uint64_t want)
 {
 	for (int i = 0; i < 200 && epoch_now(s) < want; i++)
-		step(1);
+		opschain_step(c, 1);
 	return epoch_now(s) == want;
 }
 
@@ -197,13 +140,13 @@ static void test_serve_axon(void)
 	   "uid 1's axon stored with block = now (%llu)", (unsigned long long)a->block);
 	ok(s->axon[0].ip_type == 0 && s->axon[2].block == 0, "the other uids have no axon");
 	uint64_t served = c->block;
-	step(1);
+	opschain_step(c, 1);
 	FAILS(dn_ops_serve_axon(c, K(HB), 1, &ax, &e), DN_OPS_ESERVINGRATE,
 	      "serve again within ServingRateLimit");
-	step((int)(served + s->hp.serving_rate_limit - c->block - 1));
+	opschain_step(c, (int)(served + s->hp.serving_rate_limit - c->block - 1));
 	FAILS(dn_ops_serve_axon(c, K(HB), 1, &ax, &e), DN_OPS_ESERVINGRATE,
 	      "one block before the limit");
-	step(1);
+	opschain_step(c, 1);
 	bad = ax;
 	bad.ip_type = 6;
 	bad.ip = 0; /* allow_zero */
@@ -239,7 +182,7 @@ static void test_commit_reveal(void)
 	SUCCEEDS(dn_ops_set_hparam(c, K(ALICE), 1, DN_HP_WEIGHTS_RATE_LIMIT, 5, &e),
 		 "sudo: weights rate limit 5");
 	ok(s->hp.commit_reveal, "commit-reveal is on by default");
-	step(7);
+	opschain_step(c, 7);
 	uint8_t h[32];
 	commit_of(HB, 1, W_UIDS, 3, h);
 	uint32_t hb = A(HB);
@@ -416,8 +359,8 @@ static void test_swap_stake(void)
 		 "swap root stake into subnet 1");
 	ok(c->est.root_tao == r0 - 10 * TAO && stake(HA, ALICE, 1) - a0 >= alpha - 1,
 	   "root stake fell by 10 TAO, %llu alpha bought", (unsigned long long)alpha);
-	step(3);
-	check("blocks after the swaps");
+	opschain_step(c, 3);
+	opschain_check(c, "blocks after the swaps");
 }
 
 /* A replaced uid loses its axon (replace_neuron: Axons::remove). */
@@ -439,15 +382,13 @@ static void test_axon_cleared(void)
 
 int main(void)
 {
-	dn_enc_init(&before);
-	dn_enc_init(&after);
 	tap_plan(109);
 	c = make_chain();
 	if (!c) {
 		ok(false, "genesis");
 		return tap_done();
 	}
-	step(1);
+	opschain_step(c, 1);
 	test_names();
 	test_commit_hash();
 	test_serve_axon();
@@ -455,8 +396,6 @@ int main(void)
 	test_weights_guard();
 	test_swap_stake();
 	test_axon_cleared();
-	dn_chain_free(c);
-	dn_enc_release(&before);
-	dn_enc_release(&after);
+	opschain_free(c);
 	return tap_done();
 }

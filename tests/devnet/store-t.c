@@ -234,9 +234,9 @@ static long file_size(const char *path)
 
 static void cleanup(void)
 {
-	const char *names[] = {"run.db",      "run.db-wal",  "run.db-shm", "text.db",
-			       "empty.db",    "other.db",    "v2.db",	   "size.db",
-			       "size.db-wal", "size.db-shm", NULL};
+	const char *names[] = {"run.db",   "run.db-wal", "run.db-shm", "text.db",     "empty.db",
+			       "other.db", "v2.db",	 "size.db",    "size.db-wal", "size.db-shm",
+			       "big.db",   "big.db-wal", "big.db-shm", NULL};
 	char p[128];
 	for (int i = 0; names[i]; i++) {
 		path_of(p, sizeof(p), names[i]);
@@ -481,6 +481,38 @@ static void test_views(struct dn_store *st, const struct run *x)
 	       "bob", "v_blocks names the author");
 }
 
+/* Amounts above INT64_MAX (u64::MAX: remove everything, no price limit)
+ * are JSON strings of their digits; below, numbers. A block of its own in
+ * a store of its own, without chain or events. */
+static void test_big_amounts(void)
+{
+	char p[128], em[512], buf[256];
+	struct dn_store *st = NULL;
+	path_of(p, sizeof(p), "big.db");
+	int rc = dn_store_open(p, DN_STORE_CREATE, &st, em, sizeof(em));
+	struct dn_block b;
+	dn_block_init(&b);
+	b.h.number = 1;
+	struct dn_extrinsic x;
+	memset(&x, 0, sizeof(x));
+	x.call.kind = DN_CALL_REMOVE_STAKE_LIMIT;
+	x.call.hotkey[0] = 1;
+	x.call.netuid = 2;
+	x.call.amount = UINT64_MAX;
+	x.call.limit_price = (uint64_t)INT64_MAX;
+	dn_block_push(&b, &x);
+	if (!rc)
+		rc = dn_store_put_block(st, &b, NULL, NULL, NULL);
+	ok(rc == 0, "a block of a u64::MAX unstake is stored (%s)", rc ? em : "");
+	ok(rc == 0 && strstr(q_text(st, "SELECT args FROM extrinsics", buf, sizeof(buf)),
+			     "\"netuid\":2,\"amount\":\"18446744073709551615\","
+			     "\"limit_price\":9223372036854775807,\"allow_partial\":false}"),
+	   "above INT64_MAX a string, up to it a number: %s", rc ? "" : buf);
+	if (st)
+		dn_store_close(st);
+	dn_block_release(&b);
+}
+
 static void test_blocks(struct dn_store *st, const struct run *x, const uint8_t *enc5, size_t n5)
 {
 	uint64_t number = 0;
@@ -681,8 +713,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	/* open refusals, create, the run, meta, queries, values, views, blocks,
-	 * snapshots, reopen, header refusals, transactions, truncate */
-	tap_plan(5 + 2 + 2 + 6 + 7 + 3 + 20 + 11 + 3 + 3 + 2 + 8 + 4);
+	 * snapshots, big amounts, reopen, header refusals, transactions, truncate */
+	tap_plan(5 + 2 + 2 + 6 + 7 + 3 + 20 + 11 + 3 + 2 + 3 + 2 + 8 + 4);
 
 	test_open_refusals();
 
@@ -712,6 +744,7 @@ int main(int argc, char **argv)
 	test_views(st, &x);
 	test_blocks(st, &x, enc5, n5);
 	test_snapshots(st, state, nstate, head);
+	test_big_amounts();
 
 	/* reopen: the same history; read-only refuses puts */
 	dn_store_close(st);
