@@ -890,7 +890,8 @@ int dn_scenario_load_string(const char *text, const char *name_for_errors, struc
 		free_loader(&L);
 		return (int)L.total;
 	}
-	qsort(L.s.subnets, L.s.nsubnets, sizeof(*L.s.subnets), by_netuid);
+	if (L.s.nsubnets > 1) /* qsort's base must not be NULL, even for 0 items */
+		qsort(L.s.subnets, L.s.nsubnets, sizeof(*L.s.subnets), by_netuid);
 	free_loader(&L);
 	*out = L.s;
 	return 0;
