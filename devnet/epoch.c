@@ -2863,12 +2863,30 @@ void dn_epoch_store_bonds(const struct dn_epoch_result *r, struct dn_row16 *rows
 	}
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
 /* subtensor run_epoch.rs is_epoch_input_state_consistent */
 bool dn_epoch_hotkeys_consistent(const void *keys, size_t n, size_t key_size)
 {
 	const unsigned char *k = keys;
 	if (key_size == 0)
 		return n <= 1;
+	if (key_size == sizeof(uint32_t) && n > 16) {
+		/* account indices (the chain asks every due subnet each block):
+		 * sorted, a duplicate sits next to its twin; O(n log n) */
+		uint32_t *v = xreallocarray(NULL, n, sizeof(uint32_t));
+		memcpy(v, keys, n * sizeof(uint32_t));
+		qsort(v, n, sizeof(uint32_t), cmp_u32);
+		bool ok = true;
+		for (size_t i = 1; i < n && ok; i++)
+			ok = v[i] != v[i - 1];
+		free(v);
+		return ok;
+	}
 	for (size_t i = 1; i < n; i++)
 		for (size_t j = 0; j < i; j++)
 			if (memcmp(k + i * key_size, k + j * key_size, key_size) == 0)

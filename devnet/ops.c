@@ -1170,11 +1170,16 @@ static int plan_weights(const struct dn_chain *c, const uint8_t hotkey[32], uint
 	bool self = self_weight(uid, uids, nuids, nvalues);
 	if (!self && owner_uid_of(s) != me && !s->permit[uid])
 		return fail(err, DN_OPS_EPERMIT, "uid %u has no validator permit", (uint64_t)uid);
-	for (size_t i = 0; i < nuids; i++)
-		for (size_t k = 0; k < i; k++)
-			if (uids[k] == uids[i])
-				return fail(err, DN_OPS_EDUPUIDS, "uid %u appears twice",
-					    (uint64_t)uids[i]);
+	/* the first uid seen before (a bitmap of the u16 uids: O(n), not O(n^2)) */
+	uint64_t seen[65536 / 64];
+	memset(seen, 0, sizeof(seen));
+	for (size_t i = 0; i < nuids; i++) {
+		uint64_t bit = 1ULL << (uids[i] & 63);
+		if (seen[uids[i] >> 6] & bit)
+			return fail(err, DN_OPS_EDUPUIDS, "uid %u appears twice",
+				    (uint64_t)uids[i]);
+		seen[uids[i] >> 6] |= bit;
+	}
 	for (size_t i = 0; i < nuids; i++)
 		if (uids[i] >= s->n)
 			return fail(err, DN_OPS_EINVALIDUID, "uid %u does not exist (n = %u)",

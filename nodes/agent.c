@@ -30,6 +30,14 @@ struct nd_agents {
 	struct ident_slot *tab;
 	uint64_t *churn_done; /* per miners group: generations in tab up to this one */
 	uint32_t **vuid, **ouid; /* per validators member: hints of its and its miner's uid */
+	uint64_t **whash; /* per validators member: its window draw (window_block) */
+	/* identities found by ident_of, by account index of chain idc_chain
+	 * (indices are stable: accounts are only appended); cleared when the
+	 * table changes */
+	struct dn_scn_ident *idc;
+	bool *idc_ok;
+	size_t idc_cap;
+	const struct dn_chain *idc_chain;
 	/* the block being built */
 	const struct dn_chain *c;
 	uint64_t b;
@@ -66,6 +74,8 @@ static void tab_put(struct nd_agents *a, const uint8_t key[32], struct dn_scn_id
 		free(old);
 	}
 	size_t i = slot_of(a, key);
+	if (a->idc_cap)
+		memset(a->idc_ok, 0, a->idc_cap * sizeof(*a->idc_ok));
 	if (!a->tab[i].used)
 		a->tn++;
 	a->tab[i].used = true;
@@ -126,11 +136,30 @@ static const struct dn_scn_ident nobody = {DN_SCN_NOBODY, 0, 0, 0};
 /* Who holds account `acct` (a hotkey on subnet `subnet`). */
 static const struct dn_scn_ident *ident_of(struct nd_agents *a, uint32_t acct, size_t subnet)
 {
+	if (a->idc_chain != a->c) {
+		if (a->idc_cap)
+			memset(a->idc_ok, 0, a->idc_cap * sizeof(*a->idc_ok));
+		a->idc_chain = a->c;
+	}
+	if (acct < a->idc_cap && a->idc_ok[acct])
+		return &a->idc[acct];
 	const uint8_t *key = a->c->acct[acct].key;
 	size_t i = slot_of(a, key);
 	if (!a->tab[i].used && derive_churn(a, subnet, a->b))
 		i = slot_of(a, key);
-	return a->tab[i].used ? &a->tab[i].id : &nobody;
+	if (!a->tab[i].used)
+		return &nobody; /* not cached: a later churn may name it */
+	if (acct >= a->idc_cap) {
+		size_t cap = a->c->naccounts > acct ? a->c->naccounts : (size_t)acct + 1;
+		cap += cap / 2;
+		a->idc = xreallocarray(a->idc, cap, sizeof(*a->idc));
+		a->idc_ok = xreallocarray(a->idc_ok, cap, sizeof(*a->idc_ok));
+		memset(a->idc_ok + a->idc_cap, 0, (cap - a->idc_cap) * sizeof(*a->idc_ok));
+		a->idc_cap = cap;
+	}
+	a->idc[acct] = a->tab[i].id;
+	a->idc_ok[acct] = true;
+	return &a->idc[acct];
 }
 
 /* ---- life cycle ------------------------------------------------------------ */
@@ -145,6 +174,7 @@ struct nd_agents *nd_agents_new(const struct dn_scenario *s, const struct dn_sce
 	a->churn_done = xcalloc(s->nminers ? s->nminers : 1, sizeof(uint64_t));
 	a->vuid = xcalloc(s->nvalidators ? s->nvalidators : 1, sizeof(*a->vuid));
 	a->ouid = xcalloc(s->nvalidators ? s->nvalidators : 1, sizeof(*a->ouid));
+	a->whash = xcalloc(s->nvalidators ? s->nvalidators : 1, sizeof(*a->whash));
 	for (size_t i = 0; i < w->nsubnets; i++)
 		tab_put(a, w->g.accounts[w->owner_hotkey[i]].key,
 			(struct dn_scn_ident){DN_SCN_OWNER, (uint32_t)i, 0, 0});
@@ -152,6 +182,9 @@ struct nd_agents *nd_agents_new(const struct dn_scenario *s, const struct dn_sce
 		const struct dn_scn_group *vg = &w->validators[g];
 		a->vuid[g] = xcalloc(vg->count, sizeof(uint32_t));
 		a->ouid[g] = xcalloc(vg->count, sizeof(uint32_t));
+		a->whash[g] = xcalloc(vg->count ? vg->count : 1, sizeof(uint64_t));
+		for (unsigned k = 0; k < vg->count; k++)
+			a->whash[g][k] = dn_scenario_hash(seed, P_WINDOW, g, k, 0);
 		for (unsigned k = 0; k < vg->count; k++) {
 			tab_put(a, vg->m[k].hot.public_key,
 				(struct dn_scn_ident){DN_SCN_VALIDATOR, (uint32_t)g, k, 0});
@@ -174,7 +207,11 @@ void nd_agents_free(struct nd_agents *a)
 	for (size_t g = 0; g < a->s->nvalidators; g++) {
 		free(a->vuid[g]);
 		free(a->ouid[g]);
+		free(a->whash[g]);
 	}
+	free(a->whash);
+	free(a->idc);
+	free(a->idc_ok);
 	free(a->vuid);
 	free(a->ouid);
 	free(a->churn_done);
@@ -403,7 +440,7 @@ static bool window_block(const struct nd_agents *a, const struct dn_subnet *sub,
 		return false;
 	unsigned every = a->s->validators[g].every ? a->s->validators[g].every : 1;
 	uint64_t period = every * tempo;
-	uint64_t h = dn_scenario_hash(a->seed, P_WINDOW, g, k, 0);
+	uint64_t h = a->whash[g][k]; /* dn_scenario_hash(a->seed, P_WINDOW, g, k, 0) */
 	uint64_t base = (h >> 32) % every * tempo + (h & 0xffffffffULL) % tempo;
 	if (a->b < base)
 		return false;
