@@ -63,6 +63,7 @@ void dn_stake_release(struct dn_stake *st)
 	free(st->nets);
 	free(st->claimed);
 	free(st->claimers);
+	free(st->bucket_gen);
 	memset(st, 0, sizeof(*st));
 }
 
@@ -77,9 +78,16 @@ void dn_stake_reserve_accounts(struct dn_stake *st, size_t n)
 		st->acct = xreallocarray(st->acct, c, sizeof(*st->acct));
 		st->capaccounts = c;
 	}
+	size_t nb = (n + DN_STAKE_GEN_BUCKET - 1) / DN_STAKE_GEN_BUCKET;
+	if (nb > st->nbucket_gen) {
+		st->bucket_gen = xreallocarray(st->bucket_gen, nb, sizeof(*st->bucket_gen));
+		memset(st->bucket_gen + st->nbucket_gen, 0,
+		       (nb - st->nbucket_gen) * sizeof(*st->bucket_gen));
+		st->nbucket_gen = nb;
+	}
 	for (size_t i = st->naccounts; i < n; i++)
 		st->acct[i] = (struct dn_stake_account){
-			.gen = ++st->gen,
+			.gen = st->bucket_gen[i / DN_STAKE_GEN_BUCKET] = ++st->gen,
 			.owner = DN_STAKE_NONE,
 			.take = st->default_take,
 			.claim_type = DN_CLAIM_DEFAULT,
@@ -92,7 +100,7 @@ void dn_stake_reserve_accounts(struct dn_stake *st, size_t n)
 static struct dn_stake_account *acct(struct dn_stake *st, uint32_t a)
 {
 	dn_stake_reserve_accounts(st, (size_t)a + 1);
-	st->acct[a].gen = ++st->gen;
+	st->acct[a].gen = st->bucket_gen[a / DN_STAKE_GEN_BUCKET] = ++st->gen;
 	return &st->acct[a];
 }
 

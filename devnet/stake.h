@@ -105,7 +105,14 @@ struct dn_stake {
 	 * what changed (accounts, nets; claims_gen for claimed and claimers),
 	 * so that the state root rehashes only that */
 	uint64_t gen, claims_gen;
+	/* not state: per bucket of DN_STAKE_GEN_BUCKET accounts, the gen of
+	 * its last changed account (the state root reads these, not every
+	 * account's) */
+	uint64_t *bucket_gen;
+	size_t nbucket_gen;
 };
+
+#define DN_STAKE_GEN_BUCKET 256 /* accounts per bucket_gen entry */
 
 /* Empty storage; default_take is the runtime's DefaultDelegateTake
  * (11 796). dn_stake_release frees everything (the struct can be

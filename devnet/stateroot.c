@@ -10,10 +10,13 @@
 
 #define NONE_GEN UINT64_MAX /* a counter value never seen: hash again */
 
+_Static_assert(DN_STATEROOT_BUCKET == DN_STAKE_GEN_BUCKET,
+	       "account buckets and the stake's change buckets must agree");
+
 static const char domain[] = "taodev/state-root/1";
 
 struct acct_bucket {
-	uint64_t stake_gen; /* sum of the stake records' counters */
+	uint64_t stake_gen; /* the stake records' bucket counter (dn_stake.bucket_gen) */
 	size_t nacct, nstake; /* records held when hashed */
 	uint8_t digest[32];
 };
@@ -211,9 +214,8 @@ static bool bucket_changed(struct dn_stateroot *r, const struct dn_chain *c, siz
 	size_t lo = b * DN_STATEROOT_BUCKET, hi = lo + DN_STATEROOT_BUCKET;
 	size_t ha = hi < c->naccounts ? hi : c->naccounts;
 	size_t hs = hi < c->stake.naccounts ? hi : c->stake.naccounts;
-	uint64_t g = 0;
-	for (size_t i = lo; i < hs; i++)
-		g += c->stake.acct[i].gen;
+	/* the bucket's last stake change (stake.c keeps it per bucket) */
+	uint64_t g = b < c->stake.nbucket_gen ? c->stake.bucket_gen[b] : 0;
 	*stake_gen = g;
 	const struct acct_bucket *k = &r->buckets[b];
 	size_t nacct = ha > lo ? ha - lo : 0, nstake = hs > lo ? hs - lo : 0;
