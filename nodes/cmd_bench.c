@@ -318,7 +318,7 @@ static int run(int argc, char **argv)
 
 const struct nd_command nd_cmd_bench = {
 	.name = "bench",
-	.summary = "benchmarks: epochs per second (--json for machines)",
+	.summary = "benchmarks: epochs, mainnet-scale blocks, a simulated day (--json)",
 	.usage = usage,
 	.run = run,
 };
