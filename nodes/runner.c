@@ -5,7 +5,6 @@
 #include <inttypes.h>
 #include <jansson.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -414,34 +413,10 @@ static int author(struct run *R, struct nd_run_result *res)
 
 /* ---- the summary table ------------------------------------------------- */
 
-struct text {
-	char *p;
-	size_t len, cap;
-};
-
-static void put(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(struct text *t, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if (t->len + (size_t)n + 1 > t->cap) {
-		t->cap = (t->len + (size_t)n + 1) * 2;
-		t->p = xrealloc(t->p, t->cap);
-	}
-	va_start(ap, fmt);
-	vsnprintf(t->p + t->len, t->cap - t->len, fmt, ap);
-	va_end(ap);
-	t->len += (size_t)n;
-}
-
 static double tao(uint64_t rao) { return (double)rao / 1e9; }
 
 /* Sums over a group's hotkeys on its subnet. */
-static void group_row(struct text *t, const struct dn_chain *c, const char *kind, const char *name,
+static void group_row(FILE *t, const struct dn_chain *c, const char *kind, const char *name,
 		      const struct dn_scn_group *g)
 {
 	const struct dn_subnet *s = dn_chain_subnet(c, g->netuid);
@@ -461,39 +436,44 @@ static void group_row(struct text *t, const struct dn_chain *c, const char *kind
 		div += s->dividends[uid] / 65535.0;
 		emis += tao(s->emission[uid]);
 	}
-	put(t, "  %-10s %-18s %6u %6u/%-4u %14.3f %9.4f %9.4f %12.4f %12.3f\n", kind, name,
-	    (unsigned)g->netuid, live, g->count, stake, inc, div, emis, bal);
+	fprintf(t, "  %-10s %-18s %6u %6u/%-4u %14.3f %9.4f %9.4f %12.4f %12.3f\n", kind, name,
+		(unsigned)g->netuid, live, g->count, stake, inc, div, emis, bal);
 }
 
 static char *summarize(const struct run *R)
 {
-	struct text t = {0};
+	char *text = NULL;
+	size_t len = 0;
+	FILE *t = open_memstream(&text, &len);
+	if (!t)
+		return NULL;
 	const struct dn_chain *c = R->c;
-	put(&t, "subnets at block %" PRIu64 ":\n", c->block);
-	put(&t, "  %6s %-14s %12s %12s %14s %16s %16s %7s %7s\n", "netuid", "name", "price",
-	    "moving", "TAO in pool", "alpha in pool", "alpha out", "tempo", "epochs");
+	fprintf(t, "subnets at block %" PRIu64 ":\n", c->block);
+	fprintf(t, "  %6s %-14s %12s %12s %14s %16s %16s %7s %7s\n", "netuid", "name", "price",
+		"moving", "TAO in pool", "alpha in pool", "alpha out", "tempo", "epochs");
 	for (size_t i = 0; i < R->scn->nsubnets; i++) {
 		const struct dn_subnet *s = dn_chain_subnet(c, R->scn->subnets[i].netuid);
 		if (!s)
 			continue;
 		dn_u64f64 p = dn_emission_price(&dn_emission_balancer, &s->em);
-		put(&t, "  %6u %-14s %12.6f %12.6f %14.3f %16.3f %16.3f %7u %7" PRIu64 "\n",
-		    (unsigned)s->netuid, R->scn->subnets[i].name,
-		    dn_fx128_to_double((dn_i128)p, 64), dn_fx128_to_double(s->em.moving_price, 32),
-		    tao(s->em.pool.tao), tao(s->em.pool.alpha_in), tao(s->em.pool.alpha_out),
-		    (unsigned)s->em.sched.tempo, s->ledger.epochs);
+		fprintf(t, "  %6u %-14s %12.6f %12.6f %14.3f %16.3f %16.3f %7u %7" PRIu64 "\n",
+			(unsigned)s->netuid, R->scn->subnets[i].name,
+			dn_fx128_to_double((dn_i128)p, 64),
+			dn_fx128_to_double(s->em.moving_price, 32), tao(s->em.pool.tao),
+			tao(s->em.pool.alpha_in), tao(s->em.pool.alpha_out),
+			(unsigned)s->em.sched.tempo, s->ledger.epochs);
 	}
-	put(&t, "groups (last epoch; stake and emission in alpha, balance in TAO):\n");
-	put(&t, "  %-10s %-18s %6s %11s %14s %9s %9s %12s %12s\n", "kind", "name", "netuid", "uids",
-	    "stake", "incentive", "dividends", "emission", "balance");
+	fprintf(t, "groups (last epoch; stake and emission in alpha, balance in TAO):\n");
+	fprintf(t, "  %-10s %-18s %6s %11s %14s %9s %9s %12s %12s\n", "kind", "name", "netuid",
+		"uids", "stake", "incentive", "dividends", "emission", "balance");
 	for (size_t i = 0; i < R->world->nvalidators; i++)
-		group_row(&t, c, "validators", R->scn->validators[i].name,
-			  &R->world->validators[i]);
+		group_row(t, c, "validators", R->scn->validators[i].name, &R->world->validators[i]);
 	for (size_t i = 0; i < R->world->nminers; i++)
-		group_row(&t, c, "miners", R->scn->miners[i].name, &R->world->miners[i]);
+		group_row(t, c, "miners", R->scn->miners[i].name, &R->world->miners[i]);
 	for (size_t i = 0; i < R->world->ntraders; i++)
-		group_row(&t, c, "traders", R->scn->traders[i].name, &R->world->traders[i]);
-	return t.p;
+		group_row(t, c, "traders", R->scn->traders[i].name, &R->world->traders[i]);
+	fclose(t);
+	return text;
 }
 
 /* ---- the run ----------------------------------------------------------- */
