@@ -495,7 +495,7 @@ static bool dec_emission(struct rd *r, struct dn_emission_subnet *s)
 
 static bool dec_hparams(struct rd *r, struct dn_subnet_hparams *h)
 {
-	uint16_t steep;
+	uint16_t steep = 0;
 	bool ok = u16(r, &h->kappa, "kappa") && u16(r, &h->bonds_penalty, "bonds_penalty") &&
 		  u64(r, &h->bonds_moving_average, "bonds_moving_average") &&
 		  flag(r, &h->bonds_reset, "bonds_reset") && flag(r, &h->yuma3, "yuma3") &&
