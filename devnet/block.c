@@ -65,13 +65,19 @@ static void clear_xt(struct dn_block *b)
 	b->n = 0;
 }
 
-void dn_block_push(struct dn_block *b, const struct dn_extrinsic *x)
+/* A slot for one more extrinsic. */
+static struct dn_extrinsic *slot(struct dn_block *b)
 {
 	if (b->n == b->cap) {
 		b->cap = b->cap ? 2 * b->cap : 8;
 		b->xt = xreallocarray(b->xt, b->cap, sizeof(*b->xt));
 	}
-	dn_extrinsic_copy(&b->xt[b->n++], x);
+	return &b->xt[b->n++];
+}
+
+void dn_block_push(struct dn_block *b, const struct dn_extrinsic *x)
+{
+	dn_extrinsic_copy(slot(b), x);
 }
 
 void dn_block_encode(const struct dn_block *b, struct dn_enc *e)
@@ -115,11 +121,7 @@ int dn_block_decode(const uint8_t *p, size_t n, struct dn_block *b)
 			clear_xt(b);
 			return rc;
 		}
-		if (b->n == b->cap) {
-			b->cap = b->cap ? 2 * b->cap : 8;
-			b->xt = xreallocarray(b->xt, b->cap, sizeof(*b->xt));
-		}
-		b->xt[b->n++] = x;
+		*slot(b) = x;
 	}
 	int rc = dn_dec_finish(&d);
 	if (rc)
@@ -228,16 +230,6 @@ int dn_block_build(struct dn_chain *c, struct dn_stateroot *r, const uint8_t aut
 	return 0;
 }
 
-static void hex8(char *out, const uint8_t *p)
-{
-	static const char d[] = "0123456789abcdef";
-	for (int i = 0; i < 8; i++) {
-		out[2 * i] = d[p[i] >> 4];
-		out[2 * i + 1] = d[p[i] & 15];
-	}
-	out[16] = 0;
-}
-
 int dn_block_import(struct dn_chain *c, struct dn_stateroot *r, const struct dn_block *b,
 		    struct dn_block_events *ev, struct dn_chain_err *err)
 {
@@ -251,9 +243,9 @@ int dn_block_import(struct dn_chain *c, struct dn_stateroot *r, const struct dn_
 		return DN_BLOCK_ENUMBER;
 	}
 	if (memcmp(b->h.parent, c->head_hash, 32) != 0) {
-		char want[17], got[17];
-		hex8(want, c->head_hash);
-		hex8(got, b->h.parent);
+		char want[17], got[17]; /* the first 8 bytes in hex */
+		sodium_bin2hex(want, sizeof(want), c->head_hash, 8);
+		sodium_bin2hex(got, sizeof(got), b->h.parent, 8);
 		dn_chain_fail(err, DN_BLOCK_EPARENT, "block %u: parent %s... is not the head %s...",
 			      b->h.number, got, want);
 		return DN_BLOCK_EPARENT;
@@ -281,9 +273,9 @@ int dn_block_import(struct dn_chain *c, struct dn_stateroot *r, const struct dn_
 	uint8_t root[32];
 	dn_stateroot_compute(r, c, root);
 	if (memcmp(root, b->h.state_root, 32) != 0) {
-		char want[17], got[17];
-		hex8(want, b->h.state_root);
-		hex8(got, root);
+		char want[17], got[17]; /* the first 8 bytes in hex */
+		sodium_bin2hex(want, sizeof(want), b->h.state_root, 8);
+		sodium_bin2hex(got, sizeof(got), root, 8);
 		dn_chain_fail(err, DN_BLOCK_ESTATEROOT,
 			      "block %u: state root %s... differs from the header's %s...",
 			      b->h.number, got, want);

@@ -797,14 +797,20 @@ int dn_ops_swap_stake(struct dn_chain *c, const uint8_t coldkey[32], const uint8
 
 /* ---- delegate take ----------------------------------------------------- */
 
-/* do_take_checks */
-static int take_checks(const struct dn_chain *c, uint32_t cold, uint32_t hot,
-		       struct dn_ops_err *err)
+/* What both take setters start with: the keys resolved, do_take_checks
+ * (the hotkey exists and belongs to the coldkey), the current take. */
+static int take_begin(const struct dn_chain *c, const uint8_t coldkey[32], const uint8_t hotkey[32],
+		      uint32_t *hot, uint16_t *cur, struct dn_ops_err *err)
 {
-	if (!is_hotkey(c, hot))
+	if (!c || !coldkey || !hotkey)
+		return fail(err, DN_OPS_EINVAL, "no chain or key");
+	uint32_t cold = dn_chain_account(c, coldkey);
+	*hot = dn_chain_account(c, hotkey);
+	if (!is_hotkey(c, *hot))
 		return fail(err, DN_OPS_EHOTKEY, "the hotkey has no owner");
-	if (dn_stake_owner(&c->stake, hot) != cold)
+	if (dn_stake_owner(&c->stake, *hot) != cold)
 		return fail(err, DN_OPS_ENONASSOC, "the hotkey belongs to another coldkey");
+	*cur = dn_stake_take(&c->stake, *hot);
 	return 0;
 }
 
@@ -812,13 +818,11 @@ static int take_checks(const struct dn_chain *c, uint32_t cold, uint32_t hot,
 int dn_ops_increase_take(struct dn_chain *c, const uint8_t coldkey[32], const uint8_t hotkey[32],
 			 uint16_t take, struct dn_ops_err *err)
 {
-	if (!c || !coldkey || !hotkey)
-		return fail(err, DN_OPS_EINVAL, "no chain or key");
-	uint32_t cold = dn_chain_account(c, coldkey), hot = dn_chain_account(c, hotkey);
-	int rc = take_checks(c, cold, hot, err);
+	uint32_t hot;
+	uint16_t cur;
+	int rc = take_begin(c, coldkey, hotkey, &hot, &cur, err);
 	if (rc)
 		return rc;
-	uint16_t cur = dn_stake_take(&c->stake, hot);
 	if (take <= cur)
 		return fail(err, DN_OPS_ETAKELOW, "take %u is not above the current %u",
 			    (uint64_t)take, (uint64_t)cur);
@@ -840,13 +844,11 @@ int dn_ops_increase_take(struct dn_chain *c, const uint8_t coldkey[32], const ui
 int dn_ops_decrease_take(struct dn_chain *c, const uint8_t coldkey[32], const uint8_t hotkey[32],
 			 uint16_t take, struct dn_ops_err *err)
 {
-	if (!c || !coldkey || !hotkey)
-		return fail(err, DN_OPS_EINVAL, "no chain or key");
-	uint32_t cold = dn_chain_account(c, coldkey), hot = dn_chain_account(c, hotkey);
-	int rc = take_checks(c, cold, hot, err);
+	uint32_t hot;
+	uint16_t cur;
+	int rc = take_begin(c, coldkey, hotkey, &hot, &cur, err);
 	if (rc)
 		return rc;
-	uint16_t cur = dn_stake_take(&c->stake, hot);
 	if (take >= cur)
 		return fail(err, DN_OPS_ETAKELOW, "take %u is not below the current %u",
 			    (uint64_t)take, (uint64_t)cur);

@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <jansson.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,19 +30,9 @@ static void on_signal(int sig)
 	stop_requested = 1;
 }
 
-static void hex(const uint8_t *p, size_t n, char *out)
-{
-	static const char d[] = "0123456789abcdef";
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = d[p[i] >> 4];
-		out[2 * i + 1] = d[p[i] & 15];
-	}
-	out[2 * n] = 0;
-}
-
 void nd_run_root_hex(const struct nd_run_result *res, char out[65])
 {
-	hex(res->state_root, 32, out);
+	sodium_bin2hex(out, 65, res->state_root, 32);
 }
 
 struct run {
